@@ -27,7 +27,10 @@ export interface Finding {
   readonly vendor?: string;
   readonly localAddress?: string;
   readonly remoteAddress: string;
+  /** The indicator side's port on an outbound session (the session's destination port). */
   readonly remotePort?: number;
+  /** Our side's port on an inbound session (the port the indicator reached, e.g. 3389). */
+  readonly localPort?: number;
   /** Outbound: a local host reached the indicator; inbound: the indicator reached us. */
   readonly direction: 'outbound' | 'inbound';
   /** ActionType (Defender) or DeviceAction (firewall). */
@@ -43,7 +46,12 @@ export interface Finding {
 }
 
 export type FindingJudgement =
-  | { readonly kind: 'excluded'; readonly scenarioId: string; readonly scenarioName: string; readonly why: string }
+  | {
+      readonly kind: 'excluded';
+      readonly scenarioId: string;
+      readonly scenarioName: string;
+      readonly why: string;
+    }
   | { readonly kind: 'unexplained'; readonly why: string }
   | { readonly kind: 'no-process-context'; readonly why: string };
 

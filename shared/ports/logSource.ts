@@ -1,14 +1,8 @@
-import type { HuntResult, HuntTable, TimeWindow } from '../domain/finding';
-import type { Indicator } from '../domain/indicator';
+import type { HuntResult } from '../domain/finding';
+import type { HuntRequest } from '../domain/huntDefinition';
 
-export interface HuntRequest {
-  readonly table: HuntTable;
-  readonly indicators: readonly Indicator[];
-  /** Given to the query once: as the query's time span (Azure) or as the row filter (local). */
-  readonly window: TimeWindow;
-  /** How many raw rows to keep as evidence. */
-  readonly sampleSize: number;
-}
+// The request type lives in the domain, which must not import ports; re-exported unchanged here.
+export type { HuntRequest } from '../domain/huntDefinition';
 
 /**
  * Runs one hunt. A failure of the source is a result (`failed`, `partial`, `missing-table`), not an
