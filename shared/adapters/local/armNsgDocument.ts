@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+import type { SecurityGroup, SecurityRule } from '../../domain/securityGroup';
+import { ValidationError } from '../../domain/validationError';
+
+/**
+ * An NSG document in the ARM GET shape (Microsoft.Network/networkSecurityGroups): rule fields live
+ * under `properties`, and ARM returns both the singular and the plural form of every address and
+ * port field. Unknown fields (location, tags, subnets, defaultSecurityRules) are kept as they are.
+ */
+const armRuleSchema = z.looseObject({
+  name: z.string(),
+  id: z.string().optional(),
+  etag: z.string().optional(),
+  type: z.string().optional(),
+  properties: z.looseObject({
+    priority: z.number().int(),
+    direction: z.enum(['Inbound', 'Outbound']),
+    access: z.enum(['Allow', 'Deny']),
+    protocol: z.enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*']),
+    description: z.string().optional(),
+    sourceAddressPrefix: z.string().optional(),
+    sourceAddressPrefixes: z.array(z.string()).optional(),
+    sourcePortRange: z.string().optional(),
+    sourcePortRanges: z.array(z.string()).optional(),
+    destinationAddressPrefix: z.string().optional(),
+    destinationAddressPrefixes: z.array(z.string()).optional(),
+    destinationPortRange: z.string().optional(),
+    destinationPortRanges: z.array(z.string()).optional(),
+  }),
+});
+
+const armNsgSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  etag: z.string().optional(),
+  properties: z.looseObject({
+    securityRules: z.array(armRuleSchema).default([]),
+  }),
+});
+
+export type ArmSecurityRule = z.infer<typeof armRuleSchema>;
+export type ArmNsgDocument = z.infer<typeof armNsgSchema>;
+
+export function parseArmNsgDocument(value: unknown, source: string): ArmNsgDocument {
+  const parsed = armNsgSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ValidationError(
+      `NSG document ${source}`,
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+
+  return parsed.data;
+}
+
+/** The user-defined rules only: default rules sit at 65000+ and never compete with 100..4096. */
+export function securityGroupFromArm(document: ArmNsgDocument): SecurityGroup {
+  return {
+    id: document.id,
+    name: document.name,
+    etag: document.etag,
+    rules: document.properties.securityRules.map(securityRuleFromArm),
+  };
+}
+
+export function securityRuleFromArm(rule: ArmSecurityRule): SecurityRule {
+  const p = rule.properties;
+  return withoutUndefined({
+    name: rule.name,
+    priority: p.priority,
+    direction: p.direction,
+    access: p.access,
+    protocol: p.protocol,
+    description: p.description,
+    sourceAddressPrefix: p.sourceAddressPrefix,
+    sourceAddressPrefixes: nonEmpty(p.sourceAddressPrefixes),
+    sourcePortRange: p.sourcePortRange,
+    sourcePortRanges: nonEmpty(p.sourcePortRanges),
+    destinationAddressPrefix: p.destinationAddressPrefix,
+    destinationAddressPrefixes: nonEmpty(p.destinationAddressPrefixes),
+    destinationPortRange: p.destinationPortRange,
+    destinationPortRanges: nonEmpty(p.destinationPortRanges),
+  });
+}
+
+/**
+ * The rule as ARM stores it: for each address and port pair, a non-empty list becomes the plural
+ * field and the singular one is left out; otherwise the singular field is set and the plural is [].
+ */
+export function securityRuleToArm(
+  nsgId: string,
+  rule: SecurityRule,
+  etag: string,
+): ArmSecurityRule {
+  return {
+    name: rule.name,
+    id: `${nsgId}/securityRules/${rule.name}`,
+    etag,
+    type: 'Microsoft.Network/networkSecurityGroups/securityRules',
+    properties: withoutUndefined({
+      provisioningState: 'Succeeded',
+      description: rule.description,
+      protocol: rule.protocol,
+      ...pair(['sourcePortRange', 'sourcePortRanges'], rule.sourcePortRange, rule.sourcePortRanges),
+      ...pair(
+        ['destinationPortRange', 'destinationPortRanges'],
+        rule.destinationPortRange,
+        rule.destinationPortRanges,
+      ),
+      ...pair(
+        ['sourceAddressPrefix', 'sourceAddressPrefixes'],
+        rule.sourceAddressPrefix,
+        rule.sourceAddressPrefixes,
+      ),
+      ...pair(
+        ['destinationAddressPrefix', 'destinationAddressPrefixes'],
+        rule.destinationAddressPrefix,
+        rule.destinationAddressPrefixes,
+      ),
+      access: rule.access,
+      priority: rule.priority,
+      direction: rule.direction,
+    }) as ArmSecurityRule['properties'],
+  };
+}
+
+function pair(
+  [singularName, pluralName]: readonly [string, string],
+  singular: string | undefined,
+  plural: readonly string[] | undefined,
+): Record<string, string | string[]> {
+  if (plural && plural.length > 0) return { [pluralName]: [...plural] };
+  return singular === undefined
+    ? { [pluralName]: [] }
+    : { [singularName]: singular, [pluralName]: [] };
+}
+
+function nonEmpty(list: readonly string[] | undefined): readonly string[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+}
