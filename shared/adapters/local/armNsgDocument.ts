@@ -1,12 +1,14 @@
 import { z } from 'zod';
 
-import type { SecurityGroup, SecurityRule } from '../../domain/securityGroup';
+import type { SecurityRule } from '../../domain/securityGroup';
 import { ValidationError } from '../../domain/validationError';
 
 /**
  * An NSG document in the ARM GET shape (Microsoft.Network/networkSecurityGroups): rule fields live
  * under `properties`, and ARM returns both the singular and the plural form of every address and
- * port field. Unknown fields (location, tags, subnets, defaultSecurityRules) are kept as they are.
+ * port field. Unknown fields (location, tags, subnets, defaultSecurityRules) are kept as they are,
+ * so the stored document stays what ARM would return. The mapping to a SecurityGroup is the
+ * domain's (armSecurityGroup.ts); this file reads and writes the whole document.
  */
 const armRuleSchema = z.looseObject({
   name: z.string(),
@@ -54,45 +56,11 @@ export function parseArmNsgDocument(value: unknown, source: string): ArmNsgDocum
   return parsed.data;
 }
 
-/** The user-defined rules only: default rules sit at 65000+ and never compete with 100..4096. */
-export function securityGroupFromArm(document: ArmNsgDocument): SecurityGroup {
-  return {
-    id: document.id,
-    name: document.name,
-    etag: document.etag,
-    rules: document.properties.securityRules.map(securityRuleFromArm),
-  };
-}
-
-export function securityRuleFromArm(rule: ArmSecurityRule): SecurityRule {
-  const p = rule.properties;
-  return withoutUndefined({
-    name: rule.name,
-    priority: p.priority,
-    direction: p.direction,
-    access: p.access,
-    protocol: p.protocol,
-    description: p.description,
-    sourceAddressPrefix: p.sourceAddressPrefix,
-    sourceAddressPrefixes: nonEmpty(p.sourceAddressPrefixes),
-    sourcePortRange: p.sourcePortRange,
-    sourcePortRanges: nonEmpty(p.sourcePortRanges),
-    destinationAddressPrefix: p.destinationAddressPrefix,
-    destinationAddressPrefixes: nonEmpty(p.destinationAddressPrefixes),
-    destinationPortRange: p.destinationPortRange,
-    destinationPortRanges: nonEmpty(p.destinationPortRanges),
-  });
-}
-
 /**
  * The rule as ARM stores it: for each address and port pair, a non-empty list becomes the plural
  * field and the singular one is left out; otherwise the singular field is set and the plural is [].
  */
-export function securityRuleToArm(
-  nsgId: string,
-  rule: SecurityRule,
-  etag: string,
-): ArmSecurityRule {
+export function armRuleDocument(nsgId: string, rule: SecurityRule, etag: string): ArmSecurityRule {
   return {
     name: rule.name,
     id: `${nsgId}/securityRules/${rule.name}`,
@@ -134,10 +102,6 @@ function pair(
   return singular === undefined
     ? { [pluralName]: [] }
     : { [singularName]: singular, [pluralName]: [] };
-}
-
-function nonEmpty(list: readonly string[] | undefined): readonly string[] | undefined {
-  return list && list.length > 0 ? list : undefined;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -2,33 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { securityGroupFromArm, securityRuleFromArm } from '../../domain/armSecurityGroup';
+import { MAX_RULE_DESCRIPTION_LENGTH } from '../../domain/blockDescription';
+import { limitProblem, NSG_LIMITS } from '../../domain/nsgLimits';
+import { isValidRuleName, MAX_RULE_NAME_LENGTH } from '../../domain/ruleName';
 import type { SecurityGroup, SecurityRule } from '../../domain/securityGroup';
 import { ValidationError } from '../../domain/validationError';
 import type { NetworkSecurityGroups } from '../../ports/networkSecurityGroups';
 import { NotFoundError, PriorityTakenError, RuleLimitError } from '../../ports/portErrors';
 import type { ArmNsgDocument, ArmSecurityRule } from './armNsgDocument';
-import {
-  parseArmNsgDocument,
-  securityGroupFromArm,
-  securityRuleFromArm,
-  securityRuleToArm,
-} from './armNsgDocument';
+import { armRuleDocument, parseArmNsgDocument } from './armNsgDocument';
 import { createFileAtomic, isMissingFile, readJsonFile, writeJsonAtomic } from './atomicFile';
 import { withFileLock } from './fileLock';
 import { StateDirectory } from './stateDirectory';
-
-/** Limits ARM enforces on security rules (Azure networking limits, NSG rule properties). */
-export const NSG_LIMITS = {
-  minPriority: 100,
-  maxPriority: 4096,
-  rulesPerNsg: 1000,
-  prefixesPerNsg: 4000,
-  nameLength: 80,
-  descriptionLength: 140,
-} as const;
-
-/** ARM rule names: letters, digits, `.`, `_`, `-`; start with a letter or digit, end with one or `_`. */
-const RULE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
 
 export interface NsgDocumentsOptions {
   /** Default `.c2-responder` in the working directory. */
@@ -64,11 +50,10 @@ export class NsgDocuments implements NetworkSecurityGroups {
     return withFileLock(path, async () => {
       const document = await this.read(nsgId);
       const rules = document.properties.securityRules;
-      const others = rules.filter((existing) => existing.name !== rule.name);
-      checkAgainstOthers(document.name, others, rule);
+      checkAgainstOthers(securityGroupFromArm(document), rule);
 
       const etag = newEtag();
-      const written = securityRuleToArm(document.id, rule, etag);
+      const written = armRuleDocument(document.id, rule, etag);
       const index = rules.findIndex((existing) => existing.name === rule.name);
       const next =
         index === -1 ? [...rules, written] : rules.map((r, i) => (i === index ? written : r));
@@ -145,23 +130,24 @@ export class NsgDocuments implements NetworkSecurityGroups {
 
 function checkRule(rule: SecurityRule): void {
   const problems: string[] = [];
-  if (!RULE_NAME.test(rule.name))
+  if (rule.name.length > MAX_RULE_NAME_LENGTH) {
+    problems.push(`name is ${rule.name.length} characters, ARM allows ${MAX_RULE_NAME_LENGTH}`);
+  } else if (!isValidRuleName(rule.name)) {
     problems.push(`name ${JSON.stringify(rule.name)} is not a valid ARM rule name`);
-  if (rule.name.length > NSG_LIMITS.nameLength) {
-    problems.push(`name is ${rule.name.length} characters, ARM allows ${NSG_LIMITS.nameLength}`);
   }
-  if ((rule.description?.length ?? 0) > NSG_LIMITS.descriptionLength) {
+  const descriptionLength = rule.description?.length ?? 0;
+  if (descriptionLength > MAX_RULE_DESCRIPTION_LENGTH) {
     problems.push(
-      `description is ${rule.description?.length} characters, ARM allows ${NSG_LIMITS.descriptionLength}`,
+      `description is ${descriptionLength} characters, ARM allows ${MAX_RULE_DESCRIPTION_LENGTH}`,
     );
   }
   if (
     !Number.isInteger(rule.priority) ||
-    rule.priority < NSG_LIMITS.minPriority ||
-    rule.priority > NSG_LIMITS.maxPriority
+    rule.priority < NSG_LIMITS.lowestPriority ||
+    rule.priority > NSG_LIMITS.highestPriority
   ) {
     problems.push(
-      `priority ${rule.priority} is outside ${NSG_LIMITS.minPriority}..${NSG_LIMITS.maxPriority}`,
+      `priority ${rule.priority} is outside ${NSG_LIMITS.lowestPriority}..${NSG_LIMITS.highestPriority}`,
     );
   }
   const pairs = [
@@ -186,45 +172,21 @@ function checkRule(rule: SecurityRule): void {
   if (problems.length > 0) throw new ValidationError(`security rule ${rule.name}`, problems);
 }
 
-function checkAgainstOthers(
-  nsgName: string,
-  others: readonly ArmSecurityRule[],
-  rule: SecurityRule,
-): void {
-  const clash = others.find(
+function checkAgainstOthers(group: SecurityGroup, rule: SecurityRule): void {
+  const clash = group.rules.find(
     (other) =>
-      other.properties.direction === rule.direction && other.properties.priority === rule.priority,
+      other.name !== rule.name &&
+      other.direction === rule.direction &&
+      other.priority === rule.priority,
   );
   if (clash) {
     throw new PriorityTakenError(
-      `${nsgName}: ${rule.direction} priority ${rule.priority} is held by ${clash.name}`,
+      `${group.name}: ${rule.direction} priority ${rule.priority} is held by ${clash.name}`,
     );
   }
 
-  if (others.length + 1 > NSG_LIMITS.rulesPerNsg) {
-    throw new RuleLimitError(
-      `${nsgName} already holds ${others.length} rules (ARM allows ${NSG_LIMITS.rulesPerNsg})`,
-    );
-  }
-
-  const candidate = securityRuleToArm('', rule, '');
-  for (const side of ['source', 'destination'] as const) {
-    const total = [...others, candidate].reduce((sum, r) => sum + prefixCount(r, side), 0);
-    if (total > NSG_LIMITS.prefixesPerNsg) {
-      throw new RuleLimitError(
-        `${nsgName} would hold ${total} ${side} prefixes (ARM allows ${NSG_LIMITS.prefixesPerNsg})`,
-      );
-    }
-  }
-}
-
-function prefixCount(rule: ArmSecurityRule, side: 'source' | 'destination'): number {
-  const p = rule.properties;
-  const plural = side === 'source' ? p.sourceAddressPrefixes : p.destinationAddressPrefixes;
-  const singular = side === 'source' ? p.sourceAddressPrefix : p.destinationAddressPrefix;
-  if (plural && plural.length > 0) return plural.length;
-
-  return singular === undefined || singular === '*' ? 0 : 1;
+  const limit = limitProblem(group, [rule]);
+  if (limit) throw new RuleLimitError(limit.reason);
 }
 
 /** ARM gives the NSG and every rule in it one new etag on each change. */
