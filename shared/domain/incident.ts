@@ -52,4 +52,9 @@ export interface Incident {
   readonly entitiesComplete: boolean;
   readonly analyticRuleIds: readonly string[];
   readonly incidentUrl?: string;
+  /**
+   * Readable notes on parts of the input that were skipped without rejecting the incident: a
+   * partial entity, malformed alert custom details.
+   */
+  readonly notes?: readonly string[];
 }
