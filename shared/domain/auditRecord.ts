@@ -17,6 +17,7 @@ export type AuditAction =
   | 'plan.created'
   | 'plan.refused'
   | 'approval.requested'
+  | 'approval.submitted'
   | 'approval.decided'
   | 'approval.refused'
   | 'approval.timed-out'

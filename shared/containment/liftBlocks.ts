@@ -1,0 +1,163 @@
+import { blocksForIndicator, expiredBlocks, type OwnBlock } from '../domain/blockExpiry';
+import type { AuditLog } from '../ports/auditLog';
+import type { NetworkSecurityGroups } from '../ports/networkSecurityGroups';
+import { removeBlocks, type RuleRemoval } from './removeBlocks';
+
+export interface LiftSettings {
+  readonly nsgIds: readonly string[];
+  readonly dryRun: boolean;
+  readonly killSwitch: boolean;
+}
+
+export interface LiftedRule extends RuleRemoval {
+  readonly nsgId: string;
+  readonly nsgName: string;
+}
+
+export interface LiftResult {
+  /** `refused` when the kill switch is on: nothing was changed. */
+  readonly outcome: 'done' | 'nothing-to-do' | 'refused' | 'dry-run' | 'partly-failed';
+  readonly rules: readonly LiftedRule[];
+  readonly message: string;
+}
+
+interface LiftRequest {
+  readonly action: 'block.expired' | 'block.unblocked';
+  readonly actor: string;
+  readonly reason: string;
+  readonly now: string;
+  readonly select: (groups: Parameters<typeof expiredBlocks>[0]) => OwnBlock[];
+}
+
+/** Removes our rules whose time to live has passed. */
+export function expireBlocks(
+  port: NetworkSecurityGroups,
+  audit: AuditLog,
+  settings: LiftSettings,
+  now: string,
+): Promise<LiftResult> {
+  return liftBlocks(port, audit, settings, {
+    action: 'block.expired',
+    actor: 'system:expiry',
+    reason: 'the block reached the end of its time to live',
+    now,
+    select: (groups) => expiredBlocks(groups, now),
+  });
+}
+
+/** Removes our rules for one indicator, on an approver's request. */
+export function unblockIndicator(
+  port: NetworkSecurityGroups,
+  audit: AuditLog,
+  settings: LiftSettings,
+  request: {
+    readonly indicatorKey: string;
+    readonly actor: string;
+    readonly reason: string;
+    readonly now: string;
+  },
+): Promise<LiftResult> {
+  return liftBlocks(port, audit, settings, {
+    action: 'block.unblocked',
+    actor: request.actor,
+    reason: request.reason,
+    now: request.now,
+    select: (groups) => blocksForIndicator(groups, request.indicatorKey),
+  });
+}
+
+/**
+ * Finds our rules, removes them (never a foreign rule), and audits each removal with the rule as
+ * it was. The kill switch stops every NSG write, removals included; a dry run records what it
+ * would have removed.
+ */
+async function liftBlocks(
+  port: NetworkSecurityGroups,
+  audit: AuditLog,
+  settings: LiftSettings,
+  request: LiftRequest,
+): Promise<LiftResult> {
+  const groups = await Promise.all(settings.nsgIds.map((id) => port.get(id)));
+  const blocks = request.select(groups);
+  const partition = 'system';
+  const record = (
+    fields: Pick<
+      Parameters<AuditLog['append']>[0],
+      'outcome' | 'target' | 'before' | 'after' | 'reason'
+    >,
+    key: string,
+  ) =>
+    audit.append({
+      partition,
+      time: request.now,
+      actor: request.actor,
+      action: request.action,
+      idempotencyKey: `${request.action}/${request.now}/${key}`,
+      ...fields,
+    });
+
+  if (blocks.length === 0) {
+    return {
+      outcome: 'nothing-to-do',
+      rules: [],
+      message: 'No block of ours matched; nothing was changed.',
+    };
+  }
+  if (settings.killSwitch || settings.dryRun) {
+    const outcome = settings.killSwitch ? 'refused' : 'dry-run';
+    for (const block of blocks) {
+      await record(
+        {
+          outcome,
+          target: `${block.nsgId}/securityRules/${block.rule.name}`,
+          before: block.rule,
+          reason: settings.killSwitch
+            ? 'the kill switch is on: no NSG is changed'
+            : `dry run: ${request.reason}`,
+        },
+        `${block.nsgId}/${block.rule.name}`,
+      );
+    }
+    return {
+      outcome,
+      rules: [],
+      message: settings.killSwitch
+        ? `The kill switch is on: ${blocks.length} rule(s) were left in place.`
+        : `Dry run: ${blocks.length} rule(s) would have been removed.`,
+    };
+  }
+
+  const lifted: LiftedRule[] = [];
+  for (const nsgId of [...new Set(blocks.map((block) => block.nsgId))]) {
+    const names = blocks.filter((block) => block.nsgId === nsgId).map((block) => block.rule.name);
+    const removal = await removeBlocks(port, nsgId, names);
+    for (const rule of removal.rules) {
+      lifted.push({ ...rule, nsgId, nsgName: removal.nsgName });
+      await record(
+        {
+          outcome:
+            rule.outcome === 'failed'
+              ? 'failed'
+              : rule.outcome === 'refused-foreign'
+                ? 'refused'
+                : 'succeeded',
+          target: `${nsgId}/securityRules/${rule.ruleName}`,
+          before: rule.before ?? null,
+          after: rule.outcome === 'removed' || rule.outcome === 'absent' ? null : rule.before,
+          reason: request.reason,
+        },
+        `${nsgId}/${rule.ruleName}`,
+      );
+    }
+  }
+
+  const failed = lifted.filter((rule) => rule.outcome === 'failed').length;
+  const removed = lifted.filter((rule) => rule.outcome === 'removed').length;
+  return {
+    outcome: failed ? 'partly-failed' : 'done',
+    rules: lifted,
+    message: failed
+      ? `${removed} rule(s) removed, ${failed} could not be removed while the NSG stayed busy.`
+      : `${removed} rule(s) removed.`,
+  };
+}

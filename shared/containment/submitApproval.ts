@@ -1,0 +1,113 @@
+import { decideApproval, type ApprovalDecision } from '../domain/approval';
+import { APPROVAL_DECISION_EVENT } from '../domain/containment';
+import type { AuditLog } from '../ports/auditLog';
+import type { OrchestrationClient } from '../ports/orchestrationClient';
+
+/** What a containment awaiting approval shows in its custom status. */
+interface AwaitingStatus {
+  readonly stage?: string;
+  readonly plan?: { readonly hash?: string };
+  readonly deadline?: string;
+  readonly incidents?: readonly { readonly name: string; readonly number: number }[];
+}
+
+export type SubmissionRefusal = 'unknown-instance' | 'not-awaiting' | 'expired' | 'refused';
+
+export type SubmissionResult =
+  | { readonly accepted: true; readonly message: string }
+  | {
+      readonly accepted: false;
+      readonly code: SubmissionRefusal;
+      /** The approval rule that refused it, when one did (not-approver, plan-changed, ...). */
+      readonly rule?: string;
+      readonly message: string;
+    };
+
+export interface ApprovalSubmission {
+  readonly instanceId: string;
+  readonly decision: ApprovalDecision;
+  readonly approvers: readonly string[];
+}
+
+/**
+ * Checks an analyst's decision before it reaches the containment, because raising an event on a
+ * finished instance succeeds silently: the instance must exist, await a decision on this very
+ * plan, and still be before its deadline, and the analyst must be an approver. Every attempt,
+ * refused or accepted, is audited in the containment's partition. The orchestrator judges the
+ * decision again when it arrives.
+ */
+export async function submitApproval(
+  client: OrchestrationClient,
+  audit: AuditLog,
+  submission: ApprovalSubmission,
+): Promise<SubmissionResult> {
+  const { instanceId, decision } = submission;
+  const status = await client.getStatus(instanceId);
+  const custom = (status?.customStatus ?? {}) as AwaitingStatus;
+  const result = judge(status === undefined, status?.runtimeStatus, custom, submission);
+
+  const who = decision.by.userPrincipalName ?? decision.by.objectId ?? 'unknown';
+  await audit.append({
+    partition: instanceId,
+    time: decision.at,
+    actor: who,
+    action: result.accepted ? 'approval.submitted' : 'approval.refused',
+    outcome: result.accepted ? 'succeeded' : 'refused',
+    instanceId,
+    target: instanceId,
+    reason: result.accepted ? decision.reason : result.message,
+    details: {
+      approve: decision.approve,
+      planHash: decision.planHash,
+      ...(result.accepted ? {} : { code: result.code, rule: result.rule }),
+    },
+    idempotencyKey: `${instanceId}/submission/${who}/${decision.at}/${decision.approve}`,
+  });
+  if (result.accepted) await client.raiseEvent(instanceId, APPROVAL_DECISION_EVENT, decision);
+  return result;
+}
+
+function judge(
+  missing: boolean,
+  runtimeStatus: string | undefined,
+  custom: AwaitingStatus,
+  submission: ApprovalSubmission,
+): SubmissionResult {
+  if (missing) {
+    return {
+      accepted: false,
+      code: 'unknown-instance',
+      message: `No containment ${submission.instanceId} exists.`,
+    };
+  }
+  const running = runtimeStatus === 'Running' || runtimeStatus === 'Pending';
+  if (!running || custom.stage !== 'awaiting-approval' || !custom.plan?.hash || !custom.deadline) {
+    return {
+      accepted: false,
+      code: 'not-awaiting',
+      message: `Containment ${submission.instanceId} is not waiting for a decision (it is ${custom.stage ?? runtimeStatus}); it may already have been decided.`,
+    };
+  }
+
+  const judged = decideApproval(
+    {
+      instanceId: submission.instanceId,
+      planHash: custom.plan.hash,
+      deadline: custom.deadline,
+      approvers: submission.approvers,
+    },
+    submission.decision,
+  );
+  if (judged.accepted) {
+    return {
+      accepted: true,
+      message: `${judged.decidedBy} ${judged.approve ? 'approved' : 'rejected'} the block plan ${custom.plan.hash.slice(0, 12)}.`,
+    };
+  }
+  return {
+    accepted: false,
+    code: judged.code === 'expired' ? 'expired' : 'refused',
+    rule: judged.code,
+    message: judged.message,
+  };
+}
