@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { JsonlAuditLog } from '../../../../shared/adapters/local/jsonlAuditLog';
+import type * as auditLogModule from '../../../../shared/adapters/local/jsonlAuditLog';
 import type { AuditEntry } from '../../../../shared/domain/auditRecord';
 
 function entry(partition: string, n: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
@@ -216,10 +217,8 @@ describe('JSON Lines audit log', () => {
 });
 
 /** The module loaded a second time: its own index and lock queue, as in another process. */
-async function loadFreshModule(): Promise<
-  typeof import('../../../../shared/adapters/local/jsonlAuditLog')
-> {
-  let fresh: typeof import('../../../../shared/adapters/local/jsonlAuditLog') | undefined;
+async function loadFreshModule(): Promise<typeof auditLogModule> {
+  let fresh: typeof auditLogModule | undefined;
   jest.isolateModules(() => {
     fresh = jest.requireActual('../../../../shared/adapters/local/jsonlAuditLog');
   });
