@@ -112,10 +112,11 @@ function tagsOf(value: readonly string[] | string | null | undefined): string[] 
   return list.map((tag) => tag.trim()).filter((tag) => tag !== '' && tag !== 'None');
 }
 
-function withoutUndefined(context: Record<string, unknown>): ThreatFoxContext {
+/** Drops keys whose value is undefined, so that audit records and equality checks stay tidy. */
+function withoutUndefined(context: ThreatFoxContext): ThreatFoxContext {
   return Object.fromEntries(
     Object.entries(context).filter(([, value]) => value !== undefined),
-  ) as unknown as ThreatFoxContext;
+  ) as ThreatFoxContext;
 }
 
 function issuesText(error: z.ZodError): string {
