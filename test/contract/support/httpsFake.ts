@@ -1,6 +1,6 @@
 import { createServer } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 import { selfSignedCertificate } from './selfSignedCertificate';
 
@@ -84,6 +84,13 @@ export async function startHttpsFake(handler: FakeHandler): Promise<HttpsFake> {
     });
   });
 
+  // Every socket, also those still in their TLS handshake, which closeAllConnections() misses.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -93,8 +100,8 @@ export async function startHttpsFake(handler: FakeHandler): Promise<HttpsFake> {
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
