@@ -143,7 +143,12 @@ export function* respondToIncident(
     outcome: 'succeeded',
     target: incident.armId,
     reason: verdict.reasons.join(' '),
-    details: { verdict: verdict.kind, hunts: verdict.hunts, findings: verdict.findings },
+    details: {
+      verdict: verdict.kind,
+      reasons: verdict.reasons,
+      hunts: verdict.hunts,
+      findings: verdict.findings,
+    },
   });
   const comment = (key: string, html: string) =>
     context.df.callActivityWithRetry(COMMENT_ON_INCIDENT, transientRetry, {

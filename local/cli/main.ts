@@ -1,0 +1,127 @@
+import { Command, CommanderError } from 'commander';
+
+import { ConfigurationError } from '../../shared/config/configuration';
+import { isValidationError } from '../../shared/domain/validationError';
+import { approveCommand } from './approveCommand';
+import { auditCommand } from './auditCommand';
+import { expireCommand, unblockCommand } from './blockCommands';
+import { CommandError, type CommandEnvironment } from './commandContext';
+import { respondCommand } from './respondCommand';
+import { statusCommand } from './statusCommand';
+
+const STATE_HELP = 'state directory (default: .c2-responder)';
+
+export function buildProgram(env: CommandEnvironment): Command {
+  const program = new Command('c2-responder')
+    .description(
+      'Responds to Sentinel incidents about DCRat C2 endpoints, offline, on the bundled lab or your exports.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => env.stdout.write(text),
+      writeErr: (text) => env.stderr.write(text),
+    });
+
+  program
+    .command('respond')
+    .description('respond to an incident (a Sentinel incident trigger body) end to end')
+    .argument('<incident.json>', 'the incident file')
+    .option(
+      '--iocs <file>',
+      'indicator feed: ThreatFox JSON or CSV export, or ip:port lines (default: the bundled DCRat pack)',
+    )
+    .option(
+      '--logs <dir>',
+      'exported Log Analytics tables, <Table>.csv or .json (default: the bundled lab)',
+    )
+    .option(
+      '--nsgs <dir>',
+      'NSG documents in the ARM shape, seeding the state (default: the bundled lab)',
+    )
+    .option('--state <dir>', STATE_HELP)
+    .option('--approve-as <upn>', 'approve the block plan as this analyst')
+    .option('--reject-as <upn>', 'reject the block plan as this analyst')
+    .option('--reason <text>', 'the reason for the decision')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, options) => {
+      await respondCommand(env, file, options);
+    });
+
+  program
+    .command('approve')
+    .description('decide on the block plan a containment awaits')
+    .argument('<instance-id>', 'the containment instance (contain-...)')
+    .requiredOption('--as <upn>', 'the analyst deciding')
+    .option('--reject', 'reject the plan instead of approving it')
+    .option('--reason <text>', 'why (required to reject)')
+    .option('--state <dir>', STATE_HELP)
+    .option('--json', 'print JSON')
+    .action(async (instanceId: string, options) => {
+      await approveCommand(env, instanceId, options);
+    });
+
+  program
+    .command('status')
+    .description('show one instance, or list them all')
+    .argument('[instance-id]', 'incident-<guid> or contain-<ip>_<port>')
+    .option('--state <dir>', STATE_HELP)
+    .option('--json', 'print JSON')
+    .action(async (instanceId: string | undefined, options) => {
+      await statusCommand(env, instanceId, options);
+    });
+
+  program
+    .command('audit')
+    .description('show the audit trail and verify its hash chain')
+    .option('--incident <id>', 'only this incident (its GUID)')
+    .option('--verify', 'verify the hash chain; exit 3 when broken')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV')
+    .option('--state <dir>', STATE_HELP)
+    .action(async (options) => {
+      await auditCommand(env, options);
+    });
+
+  program
+    .command('unblock')
+    .description("remove the product's rules for one indicator (approvers only)")
+    .argument('<ip:port>', 'the indicator')
+    .requiredOption('--as <upn>', 'the approver asking')
+    .option('--reason <text>', 'why')
+    .option('--state <dir>', STATE_HELP)
+    .option('--json', 'print JSON')
+    .action(async (indicator: string, options) => {
+      await unblockCommand(env, indicator, options);
+    });
+
+  program
+    .command('expire')
+    .description("remove the product's rules whose time to live has passed")
+    .option('--now <iso-time>', 'the time to expire at (default: now)')
+    .option('--state <dir>', STATE_HELP)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      await expireCommand(env, options);
+    });
+
+  return program;
+}
+
+/** Runs the command line; returns the exit code. Errors are one clear line. */
+export async function main(argv: readonly string[], env: CommandEnvironment): Promise<number> {
+  try {
+    await buildProgram(env).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    env.stderr.write(`c2-responder: ${describe(error)}\n`);
+    return error instanceof CommandError ? error.exitCode : 1;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ConfigurationError) return error.message.replace(/\n\s*/g, ' ');
+  if (isValidationError(error)) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
