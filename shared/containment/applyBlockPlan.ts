@@ -36,7 +36,8 @@ export type BlockFailureCode =
   | 'no-free-priority'
   | 'rule-limit'
   | 'prefix-limit'
-  | 'attempts-exhausted';
+  | 'attempts-exhausted'
+  | 'not-found';
 
 export interface BlockFailure {
   readonly nsgId?: string;
@@ -126,8 +127,40 @@ async function applyToGroup(
   let group: SecurityGroup;
 
   for (;;) {
-    group = await port.get(nsgId);
+    const read = await readGroup(port, nsgId);
     reads += 1;
+    if (read.kind === 'busy') {
+      if (rounds >= options.maxAttempts) {
+        failure = {
+          nsgId,
+          code: 'attempts-exhausted',
+          message: `${nsgId} could not be read: ${read.message}`,
+        };
+        return {
+          rules: approved.map((rule) => unplaced(rule, progress.get(rule.rule.name))),
+          problems: [failure.message],
+          reads,
+          failure,
+        };
+      }
+      rounds += 1;
+      await options.sleep(busyBackoffMs(rounds, read.retryAfterMs));
+      continue;
+    }
+    if (read.kind === 'not-found') {
+      failure = {
+        nsgId,
+        code: 'not-found',
+        message: `The NSG ${nsgId} does not exist; nothing was written to it.`,
+      };
+      return {
+        rules: approved.map((rule) => unplaced(rule, progress.get(rule.rule.name))),
+        problems: [failure.message],
+        reads,
+        failure,
+      };
+    }
+    group = read.group;
     const placement = replanSecurityGroup(group, approved, options.settings);
     if (!placement.ok) {
       failure = { nsgId, code: placement.code, message: placement.reason };
@@ -196,6 +229,39 @@ async function writeMissing(
   return undefined;
 }
 
+type GroupRead =
+  | { readonly kind: 'read'; readonly group: SecurityGroup }
+  | { readonly kind: 'busy'; readonly message: string; readonly retryAfterMs?: number }
+  | { readonly kind: 'not-found' };
+
+async function readGroup(port: NetworkSecurityGroups, nsgId: string): Promise<GroupRead> {
+  try {
+    return { kind: 'read', group: await port.get(nsgId) };
+  } catch (error) {
+    if (portErrorCode(error) === 'not-found') return { kind: 'not-found' };
+    if (!isBusy(error)) throw error;
+    const retryAfterMs = retryAfterOf(error);
+    return {
+      kind: 'busy',
+      message: (error as Error).message,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+}
+
+function unplaced(planned: PlannedRule, progress: RuleProgress | undefined): AppliedRule {
+  return {
+    nsgId: planned.nsgId,
+    nsgName: planned.nsgName,
+    indicator: planned.indicator,
+    ruleName: planned.rule.name,
+    outcome: 'failed',
+    approvedPriority: planned.rule.priority,
+    attempts: progress?.attempts ?? 0,
+    writes: progress?.writes ?? 0,
+  };
+}
+
 function appliedRule(
   group: SecurityGroup,
   planned: PlannedRule,
@@ -241,16 +307,7 @@ function refusedApplication(plan: BlockPlan, failure: BlockFailure): BlockApplic
   return {
     ok: false,
     planHash: plan.hash,
-    rules: plan.rules.map((rule) => ({
-      nsgId: rule.nsgId,
-      nsgName: rule.nsgName,
-      indicator: rule.indicator,
-      ruleName: rule.rule.name,
-      outcome: 'failed',
-      approvedPriority: rule.rule.priority,
-      attempts: 0,
-      writes: 0,
-    })),
+    rules: plan.rules.map((rule) => unplaced(rule, undefined)),
     verification: { ok: false, problems: [failure.message] },
     failures: [failure],
     reads: 0,

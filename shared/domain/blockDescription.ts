@@ -15,15 +15,15 @@ export function describeBlock(
   incidentNumbers: readonly number[],
   expiresAt: string,
 ): string {
-  const head = `c2r block ${indicatorKey}; incident`;
+  const head = `c2r block ${indicatorKey}`;
   const tail = `${EXPIRY_MARKER}${expiresAt}`;
   const numbers = [...new Set(incidentNumbers)].sort((a, b) => a - b);
 
   for (let shown = numbers.length; shown >= 0; shown -= 1) {
     const listed = numbers.slice(0, shown).join(', ');
     const more = shown < numbers.length ? ` +${numbers.length - shown} more` : '';
-    const plural = numbers.length === 1 ? ' ' : 's ';
-    const text = `${head}${plural}${listed}${more}${tail}`;
+    const label = numbers.length === 0 ? '' : numbers.length === 1 ? '; incident ' : '; incidents ';
+    const text = `${head}${label}${listed}${more}${tail}`;
     if (text.length <= MAX_RULE_DESCRIPTION_LENGTH) return text;
   }
   throw new RangeError(`a block description for ${indicatorKey} cannot fit 140 characters`);

@@ -9,6 +9,7 @@ import { planBlock } from '../../../shared/domain/blockPlanner';
 import type { BlockSettings } from '../../../shared/domain/blockPlanner';
 import type { AssessedIndicator } from '../../../shared/domain/indicator';
 import type { SecurityGroup, SecurityRule } from '../../../shared/domain/securityGroup';
+import { FirewallBusyError } from '../../../shared/ports/portErrors';
 import { InMemoryNetworkSecurityGroups } from '../../support/inMemoryNetworkSecurityGroups';
 
 const NOW = '2026-12-02T18:00:00.000Z';
@@ -215,6 +216,41 @@ describe('applyBlockPlan', () => {
     expect(application.failures.map((failure) => failure.code)).toEqual(['rule-limit']);
     expect(rulesOf(fake, FIN)).toHaveLength(1000);
     expect(rulesOf(fake, FIN).some((rule) => rule.name.startsWith('c2r-'))).toBe(false);
+  });
+
+  it('reports an NSG that does not exist and still applies the others', async () => {
+    const fake = new InMemoryNetworkSecurityGroups([APP]);
+
+    const application = await applyBlockPlan(fake, planFor([FIN, APP]), options());
+
+    expect(application.failures).toEqual([
+      {
+        nsgId: FIN.id,
+        code: 'not-found',
+        message: `The NSG ${FIN.id} does not exist; nothing was written to it.`,
+      },
+    ]);
+    expect(application.rules.map((rule) => [rule.nsgName, rule.outcome])).toEqual([
+      ['nsg-app-subnet', 'written'],
+      ['nsg-fin-subnet', 'failed'],
+    ]);
+  });
+
+  it('waits and reads again when reading the NSG is throttled', async () => {
+    const fake = new InMemoryNetworkSecurityGroups([FIN]);
+    const throttled: InMemoryNetworkSecurityGroups['get'] = fake.get.bind(fake);
+    let refusals = 1;
+    fake.get = async (nsgId) => {
+      if (refusals-- > 0) throw new FirewallBusyError('throttled', 3000);
+      return throttled(nsgId);
+    };
+    const sleeps: number[] = [];
+
+    const application = await applyBlockPlan(fake, planFor([FIN]), options(sleeps));
+
+    expect(sleeps).toEqual([3000]);
+    expect(application.ok).toBe(true);
+    expect(application.reads).toBe(3);
   });
 
   it('writes nothing for a plan changed after approval', async () => {

@@ -11,6 +11,15 @@ describe('describeBlock', () => {
     );
   });
 
+  it('lists several incidents in order and omits the field when there is none', () => {
+    expect(describeBlock('1.2.3.4:80', [4130, 4127, 4130], '2026-12-09T18:00:00.000Z')).toBe(
+      'c2r block 1.2.3.4:80; incidents 4127, 4130; expires 2026-12-09T18:00:00.000Z',
+    );
+    expect(describeBlock('1.2.3.4:80', [], '2026-12-09T18:00:00.000Z')).toBe(
+      'c2r block 1.2.3.4:80; expires 2026-12-09T18:00:00.000Z',
+    );
+  });
+
   it('counts the incidents that do not fit 140 characters instead of cutting the expiry', () => {
     const numbers = Array.from({ length: 40 }, (_, index) => 5000 + index);
     const text = describeBlock(
