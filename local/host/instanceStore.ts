@@ -33,7 +33,7 @@ const retryStateSchema = z.object({
   /** The attempt this task is (activity) or follows (retry timer), counted from 1. */
   attempt: z.number().int().positive(),
   activityName: z.string(),
-  activityInput: z.unknown(),
+  activityInput: z.unknown().optional(),
 });
 
 export type RetryState = z.infer<typeof retryStateSchema>;
@@ -48,7 +48,7 @@ export const openTaskSchema = z.discriminatedUnion('kind', [
     state: z.enum(['scheduled', 'completed']),
     position: z.number().int(),
     name: z.string(),
-    input: z.unknown(),
+    input: z.unknown().optional(),
     retry: retryStateSchema.optional(),
   }),
   z.object({
@@ -75,7 +75,7 @@ export const runtimeStatusSchema = z.enum(['Pending', 'Running', 'Completed', 'F
 export const instanceStateSchema = z.object({
   instanceId: z.string().min(1),
   name: z.string().min(1),
-  input: z.unknown(),
+  input: z.unknown().optional(),
   runtimeStatus: runtimeStatusSchema,
   customStatus: z.unknown().optional(),
   output: z.unknown().optional(),

@@ -34,7 +34,7 @@ const actionSchema = z.object({
   actionType: z.number().int(),
   functionName: z.string().optional(),
   externalEventName: z.string().optional(),
-  input: z.unknown(),
+  input: z.unknown().optional(),
   retryOptions: retryPolicySchema.optional(),
   /** A Date from the live handler, an ISO string once the state went through JSON. */
   fireAt: z.union([z.date(), z.string()]).optional(),

@@ -105,22 +105,27 @@ export async function replayEpisode(request: EpisodeRequest): Promise<EpisodeOut
   };
 }
 
+/**
+ * The library throws OrchestrationFailureError, whose message is its first argument (in 3.5.0 the
+ * `orchestratorReturned` flag, not the error) followed by the orchestrator state; the orchestrator's
+ * own error is the state's `error`.
+ */
 function failedOutcome(orchestratorName: string, thrown: unknown): EpisodeOutcome {
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   const markerAt = message.indexOf(OUT_OF_PROC_DATA_MARKER);
-  const reason = (markerAt < 0 ? message : message.slice(0, markerAt)).trim();
-  const error = `Orchestrator function '${orchestratorName}' failed: ${reason}`;
   if (markerAt < 0) {
+    const error = `Orchestrator function '${orchestratorName}' failed: ${message}`;
     return { status: 'failed', nodes: undefined, error, customStatus: undefined };
   }
 
   const state = orchestratorStateSchema.parse(
     JSON.parse(message.slice(markerAt + OUT_OF_PROC_DATA_MARKER.length)),
   );
+  const reason = state.error ?? message.slice(0, markerAt).trim();
   return {
     status: 'failed',
     nodes: flattenActions(state.actions),
-    error,
+    error: `Orchestrator function '${orchestratorName}' failed: ${reason}`,
     customStatus: state.customStatus,
   };
 }
