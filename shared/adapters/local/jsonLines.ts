@@ -11,10 +11,15 @@ export interface JsonLine {
 
 /**
  * The complete lines of a file from byte `start`, with their byte offsets, read in chunks so that
- * the file never has to fit in memory. A last line without its newline is left out: it is an
- * append still in progress (or torn by a crash), not a record.
+ * the file never has to fit in memory. A last line without its newline is left out unless
+ * `unterminated` is set: in a log being appended to it is an append in progress (or torn by a
+ * crash), not a record; in an export it is simply the last row.
  */
-export async function* readCompleteLines(path: string, start = 0): AsyncGenerator<JsonLine> {
+export async function* readCompleteLines(
+  path: string,
+  start = 0,
+  unterminated = false,
+): AsyncGenerator<JsonLine> {
   let pending: Buffer = Buffer.alloc(0);
   let offset = start;
   let lineNumber = 0;
@@ -32,5 +37,14 @@ export async function* readCompleteLines(path: string, start = 0): AsyncGenerato
       newline = buffer.indexOf(0x0a);
     }
     pending = buffer;
+  }
+
+  if (unterminated && pending.length > 0) {
+    yield {
+      lineNumber: lineNumber + 1,
+      text: pending.toString('utf8'),
+      offset,
+      next: offset + pending.length,
+    };
   }
 }
