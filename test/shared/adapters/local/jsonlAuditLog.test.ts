@@ -220,7 +220,9 @@ describe('JSON Lines audit log', () => {
 async function loadFreshModule(): Promise<typeof auditLogModule> {
   let fresh: typeof auditLogModule | undefined;
   jest.isolateModules(() => {
-    fresh = jest.requireActual('../../../../shared/adapters/local/jsonlAuditLog');
+    fresh = jest.requireActual<typeof auditLogModule>(
+      '../../../../shared/adapters/local/jsonlAuditLog',
+    );
   });
   if (!fresh) throw new Error('module did not load');
   return fresh;
