@@ -1,5 +1,6 @@
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
 
+import type { AuditContext } from '../activities/auditContext';
 import { APPLY_BLOCK, type ApplyBlockInput, type ApplyBlockOutput } from '../activities/applyBlock';
 import { CONTAIN_INDICATOR, type ContainIndicatorInput } from '../activities/joinContainment';
 import { PLAN_CONTAINMENT, type PlanContainmentInput } from '../activities/planContainment';
@@ -62,6 +63,8 @@ export function* containIndicator(
   const audit = (entry: AuditFields & { readonly actor?: string }) => {
     auditStep += 1;
     return context.df.callActivity(RECORD_AUDIT, {
+      incidentId: input.firstIncident.name,
+      incidentNumber: input.firstIncident.number,
       ...entry,
       actor: entry.actor ?? ACTOR,
       partition,
@@ -71,6 +74,15 @@ export function* containIndicator(
       idempotencyKey: `${instanceId}/${auditStep}`,
     } satisfies AuditEntry);
   };
+  /** For the records activities write about their own changes, under the first incident. */
+  const activityAudit = (actor: string, step: string): AuditContext => ({
+    partition,
+    actor,
+    instanceId,
+    incidentId: input.firstIncident.name,
+    incidentNumber: input.firstIncident.number,
+    idempotencyKey: `${instanceId}/${step}`,
+  });
   const status = (fields: Omit<ContainmentStatus, 'indicator' | 'incidents'>) =>
     context.df.setCustomStatus({ ...fields, indicator: indicator.key, incidents: [...incidents] });
   const finish = function* (
@@ -96,7 +108,7 @@ export function* containIndicator(
     settings,
     incidentNumbers: [input.firstIncident.number],
     now: now(),
-    audit: { partition, actor: ACTOR, instanceId, idempotencyKey: `${instanceId}/plan` },
+    audit: activityAudit(ACTOR, 'plan'),
   } satisfies PlanContainmentInput)) as PlanningResult;
 
   if (!planning.ok) {
@@ -133,12 +145,7 @@ export function* containIndicator(
     deadline: request.deadline,
     approvalUrl,
     incidentNumbers: incidents.map((incident) => incident.number),
-    audit: {
-      partition,
-      actor: ACTOR,
-      instanceId,
-      idempotencyKey: `${instanceId}/approval-requested`,
-    },
+    audit: activityAudit(ACTOR, 'approval-requested'),
   } satisfies RequestApprovalInput);
 
   let decisionTask = context.df.waitForExternalEvent(APPROVAL_DECISION_EVENT);
@@ -236,12 +243,7 @@ export function* containIndicator(
     plan,
     settings,
     approvedBy: accepted.decidedBy,
-    audit: {
-      partition,
-      actor: accepted.decidedBy,
-      instanceId,
-      idempotencyKey: `${instanceId}/apply`,
-    },
+    audit: activityAudit(accepted.decidedBy, 'apply'),
   } satisfies ApplyBlockInput)) as ApplyBlockOutput;
 
   return yield* finish({

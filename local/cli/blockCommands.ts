@@ -1,3 +1,4 @@
+import { ownBlocks } from '../../shared/domain/blockExpiry';
 import {
   expireBlocks,
   unblockIndicator,
@@ -102,4 +103,31 @@ export async function expireCommand(
     new Date(now).toISOString(),
   );
   present(env, result, options.json);
+}
+
+/** Lists the product's rules in force in every target NSG. */
+export async function blocksCommand(
+  env: CommandEnvironment,
+  options: StateOptions & { readonly json?: boolean },
+): Promise<void> {
+  const responder = await open(env, { state: options.state });
+  const groups = await Promise.all(
+    responder.configuration.response.nsgIds.map((id) => responder.ports.securityGroups.get(id)),
+  );
+  const blocks = ownBlocks(groups);
+  if (options.json) return printJson(env, blocks);
+  if (blocks.length === 0) return print(env, 'No block rules of ours in the target NSGs.');
+  print(
+    env,
+    textTable(
+      ['NSG', 'Rule', 'Priority', 'Destination', 'Expires'],
+      blocks.map((block) => [
+        block.nsgName,
+        block.rule.name,
+        String(block.rule.priority),
+        `${block.rule.destinationAddressPrefix ?? ''}:${block.rule.destinationPortRange ?? ''}`,
+        block.expiresAt ?? 'unknown',
+      ]),
+    ),
+  );
 }

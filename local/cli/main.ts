@@ -4,7 +4,7 @@ import { ConfigurationError } from '../../shared/config/configuration';
 import { isValidationError } from '../../shared/domain/validationError';
 import { approveCommand } from './approveCommand';
 import { auditCommand } from './auditCommand';
-import { expireCommand, unblockCommand } from './blockCommands';
+import { blocksCommand, expireCommand, unblockCommand } from './blockCommands';
 import { CommandError, type CommandEnvironment } from './commandContext';
 import { respondCommand } from './respondCommand';
 import { statusCommand } from './statusCommand';
@@ -92,6 +92,15 @@ export function buildProgram(env: CommandEnvironment): Command {
     .option('--json', 'print JSON')
     .action(async (indicator: string, options) => {
       await unblockCommand(env, indicator, options);
+    });
+
+  program
+    .command('blocks')
+    .description("list the product's rules in force in the target NSGs")
+    .option('--state <dir>', STATE_HELP)
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      await blocksCommand(env, options);
     });
 
   program

@@ -54,6 +54,8 @@ export async function submitApproval(
     action: result.accepted ? 'approval.submitted' : 'approval.refused',
     outcome: result.accepted ? 'succeeded' : 'refused',
     instanceId,
+    incidentId: custom.incidents?.[0]?.name,
+    incidentNumber: custom.incidents?.[0]?.number,
     target: instanceId,
     reason: result.accepted ? decision.reason : result.message,
     details: {

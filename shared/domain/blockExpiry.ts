@@ -41,7 +41,8 @@ export function blocksForIndicator(
   return ownBlocks(groups).filter((block) => block.rule.name === name);
 }
 
-function ownBlocks(groups: readonly SecurityGroup[]): OwnBlock[] {
+/** Every rule of ours in the given NSGs, with its expiry when the description carries one. */
+export function ownBlocks(groups: readonly SecurityGroup[]): OwnBlock[] {
   return groups.flatMap((group) =>
     group.rules.filter(isOurRule).map((rule) => {
       const expiresAt = blockExpiryOf(rule);
