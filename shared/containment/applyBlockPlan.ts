@@ -3,6 +3,8 @@ import type { BlockSettings } from '../domain/blockPlanner';
 import type { BlockPlan, PlannedRule } from '../domain/blockPlan';
 import type { SecurityGroup } from '../domain/securityGroup';
 import type { NetworkSecurityGroups } from '../ports/networkSecurityGroups';
+import { processWriteQueue } from './nsgWriteQueue';
+import type { NsgWriteQueue } from './nsgWriteQueue';
 import { busyBackoffMs, isBusy, portErrorCode, retryAfterOf } from './firewallRetry';
 
 export interface BlockApplicationOptions {
@@ -12,6 +14,8 @@ export interface BlockApplicationOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** Write rounds per NSG; each round reads, re-plans and writes what is missing. */
   readonly maxAttempts: number;
+  /** Serialises work per NSG in this process; defaults to the process-wide queue. */
+  readonly writeQueue?: NsgWriteQueue;
 }
 
 export interface AppliedRule {
@@ -98,7 +102,8 @@ export async function applyBlockPlan(
   const groups: GroupApplication[] = [];
   for (const nsgId of nsgIds) {
     const approved = plan.rules.filter((rule) => rule.nsgId === nsgId);
-    groups.push(await applyToGroup(port, nsgId, approved, options));
+    const queue = options.writeQueue ?? processWriteQueue;
+    groups.push(await queue.run(nsgId, () => applyToGroup(port, nsgId, approved, options)));
   }
 
   const rules = groups.flatMap((group) => group.rules);

@@ -1,12 +1,16 @@
 import { isOurRule } from '../domain/ruleName';
 import type { SecurityRule } from '../domain/securityGroup';
 import type { NetworkSecurityGroups } from '../ports/networkSecurityGroups';
+import { processWriteQueue } from './nsgWriteQueue';
+import type { NsgWriteQueue } from './nsgWriteQueue';
 import { busyBackoffMs, defaultSleep, isBusy, retryAfterOf } from './firewallRetry';
 
 export interface RemovalOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** Delete attempts per rule while the NSG answers busy. */
   readonly maxAttempts: number;
+  /** Serialises work per NSG in this process; defaults to the process-wide queue. */
+  readonly writeQueue?: NsgWriteQueue;
 }
 
 export interface RuleRemoval {
@@ -42,6 +46,16 @@ export async function removeBlocks(
   if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
     throw new RangeError('maxAttempts must be a positive integer');
   }
+  const queue = options.writeQueue ?? processWriteQueue;
+  return queue.run(nsgId, () => removeFromGroup(port, nsgId, ruleNames, options));
+}
+
+async function removeFromGroup(
+  port: NetworkSecurityGroups,
+  nsgId: string,
+  ruleNames: readonly string[],
+  options: RemovalOptions,
+): Promise<BlockRemoval> {
   const group = await port.get(nsgId);
 
   const rules: RuleRemoval[] = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { applyBlockPlan } from '../../../shared/containment/applyBlockPlan';
 import type { BlockApplicationOptions } from '../../../shared/containment/applyBlockPlan';
+import { createNsgWriteQueue, unqueuedWrites } from '../../../shared/containment/nsgWriteQueue';
 import { securityGroupFromArm } from '../../../shared/domain/armSecurityGroup';
 import type { BlockPlan } from '../../../shared/domain/blockPlan';
 import { planBlock } from '../../../shared/domain/blockPlanner';
@@ -281,7 +282,7 @@ describe('applyBlockPlan', () => {
     expect(fake.calls).toEqual([]);
   });
 
-  it('converges when twenty plans made from one snapshot are applied at once to an NSG that takes one write at a time', async () => {
+  it('converges without a queue when twenty plans made from one snapshot are applied at once to an NSG that takes one write at a time', async () => {
     const yieldOnce = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     const fake = new InMemoryNetworkSecurityGroups([APP], {
       writeDuration: yieldOnce,
@@ -295,7 +296,14 @@ describe('applyBlockPlan', () => {
     expect(new Set(plans.map((plan) => plan.rules[0]?.rule.priority))).toEqual(new Set([106]));
 
     const applications = await Promise.all(
-      plans.map((plan) => applyBlockPlan(fake, plan, { ...options(), sleep, maxAttempts: 60 })),
+      plans.map((plan) =>
+        applyBlockPlan(fake, plan, {
+          ...options(),
+          sleep,
+          maxAttempts: 60,
+          writeQueue: unqueuedWrites,
+        }),
+      ),
     );
     const after = rulesOf(fake, APP);
     const ours = after.filter((rule) => rule.name.startsWith('c2r-'));
@@ -310,5 +318,26 @@ describe('applyBlockPlan', () => {
     expect(ours.every((rule) => rule.priority < 2000)).toBe(true);
     expect(after.filter((rule) => !rule.name.startsWith('c2r-'))).toEqual(APP.rules);
     expect(fake.countCalls('put')).toBeGreaterThanOrEqual(20);
+  });
+
+  it('sends exactly one write per rule when twenty plans share the in-process queue', async () => {
+    const yieldOnce = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const fake = new InMemoryNetworkSecurityGroups([APP], { writeDuration: yieldOnce });
+    const plans = Array.from({ length: 20 }, (_, index) =>
+      planFor([APP], [indicator(`198.51.100.${index + 1}`, 4444)]),
+    );
+    const writeQueue = createNsgWriteQueue();
+
+    const applications = await Promise.all(
+      plans.map((plan) => applyBlockPlan(fake, plan, { ...options(), maxAttempts: 3, writeQueue })),
+    );
+    const ours = rulesOf(fake, APP).filter((rule) => rule.name.startsWith('c2r-'));
+
+    expect(applications.every((application) => application.ok)).toBe(true);
+    expect(fake.countCalls('put')).toBe(20);
+    expect(ours.map((rule) => rule.priority).sort((a, b) => a - b)).toEqual([
+      106, 108, 109, 111, 112, 113, 114, 115, 116, 117, 118, 119, 121, 122, 123, 124, 125, 126, 127,
+      128,
+    ]);
   });
 });
