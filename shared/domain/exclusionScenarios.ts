@@ -101,6 +101,30 @@ const NO_MASQUERADE = not(
   ),
 );
 
+/**
+ * Script hosts and proxy-execution binaries: what a malicious scheduled task runs (DCRat's tasks
+ * start PowerShell). A scheduled task explains none of them; PowerShell has its own scenario, S2.
+ */
+export const SCRIPT_HOSTS: readonly string[] = [
+  'powershell.exe',
+  'pwsh.exe',
+  'powershell_ise.exe',
+  'cmd.exe',
+  'wscript.exe',
+  'cscript.exe',
+  'mshta.exe',
+  'rundll32.exe',
+  'regsvr32.exe',
+];
+
+const NO_SCRIPT_HOST = not(
+  or(is('fileName', ...SCRIPT_HOSTS), {
+    op: 'endswith',
+    field: 'folderPath',
+    values: SCRIPT_HOSTS.map((name) => `\\${name}`),
+  }),
+);
+
 export const SCHEDULED_MAINTENANCE_TASK: ExclusionScenario = {
   id: 'S1',
   name: 'Scheduled System Maintenance Task',
@@ -111,7 +135,9 @@ export const SCHEDULED_MAINTENANCE_TASK: ExclusionScenario = {
     'host svchost.exe, by taskeng.exe (Windows 7/2008) or by taskhostw.exe, so the parent must be ' +
     'one of those, or the command line names schtasks.exe. Because DCRat persists through ' +
     'scheduled tasks, the image must also sit outside user-writable folders (users, AppData, ' +
-    'Temp, ProgramData) and must not be a known Windows binary outside its folder.',
+    'Temp, ProgramData), must not be a known Windows binary outside its folder, and must not be ' +
+    'a script host (PowerShell, cmd, wscript, mshta, rundll32...), which is what a malicious task ' +
+    'runs.',
   explanation: 'a scheduled task started a process installed in a system location',
   condition: and(
     or(
@@ -120,6 +146,7 @@ export const SCHEDULED_MAINTENANCE_TASK: ExclusionScenario = {
     ),
     IMAGE_OUTSIDE_USER_FOLDERS,
     NO_MASQUERADE,
+    NO_SCRIPT_HOST,
   ),
 };
 
