@@ -30,8 +30,8 @@ describe('the @azure/functions-core stand-in', () => {
     const host = await OfflineHost.open({ stateDir, clock: new VirtualClock() });
 
     await host.load(() => {
-      df.app.orchestration('noop', function* () {
-        return 'done';
+      df.app.orchestration('noop', function* (context) {
+        return yield context.df.callActivity('echo', 'done');
       });
       df.app.activity('echo', { handler: (input: unknown) => input });
       app.http('intake', { handler: () => ({ status: 202 }) });
