@@ -2,8 +2,9 @@
  * Runs the read-plan-write-verify work on one NSG one caller at a time within this process. ARM
  * refuses concurrent operations on an NSG (429/409) and every writer that read the same rules
  * aims at the same lowest free priority, so unserialised writers collide quadratically; in
- * process they queue instead. Writers in other processes still collide, and applyBlockPlan's
- * retries and re-planning cover that.
+ * process they queue instead. Writers in other processes (Functions scale-out) still collide, up
+ * to one extra round per concurrent writer, which applyBlockPlan's retries and re-planning absorb
+ * only within maxAttempts (#4).
  */
 export interface NsgWriteQueue {
   run<T>(nsgId: string, work: () => Promise<T>): Promise<T>;
