@@ -28,6 +28,7 @@ export const PRODUCT_SETTINGS = [
   'C2R_MAX_RULES_PER_INCIDENT',
   'C2R_MAX_NEW_RULES_PER_HOUR',
   'C2R_MIN_CONFIDENCE',
+  'C2R_BRIDGE_IDENTITIES',
   'AZURE_CLIENT_ID',
 ] as const;
 
@@ -79,6 +80,17 @@ export interface Configuration {
   readonly auditTable: string;
   readonly webhookUrl?: string;
   readonly azureClientId?: string;
+  /**
+   * Object ids or application (client) ids allowed to post incidents: the bridge Logic App's
+   * managed identity. Empty: any caller that App Service Authentication lets through.
+   */
+  readonly bridgeIdentities?: readonly string[];
+  /**
+   * Platform, not product: App Service Authentication is on (`WEBSITE_AUTH_ENABLED`). Only then
+   * does the platform strip client-sent `x-ms-client-principal` headers, so only then is a caller
+   * identity trustworthy.
+   */
+  readonly authenticationEnabled?: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -197,6 +209,9 @@ const schema = z.object({
   C2R_MAX_RULES_PER_INCIDENT: integer(10, 1, 1000),
   C2R_MAX_NEW_RULES_PER_HOUR: integer(20, 1, 10_000),
   C2R_MIN_CONFIDENCE: integer(50, 0, 100),
+  C2R_BRIDGE_IDENTITIES: list.refine((ids) => ids.every((id) => GUID.test(id)), {
+    message: 'must be comma-separated object ids or client ids (GUIDs) of the bridge identity',
+  }),
   AZURE_CLIENT_ID: optionalText.refine((v) => v === undefined || GUID.test(v), {
     message: 'must be the client id (a GUID) of the user-assigned managed identity',
   }),
@@ -254,6 +269,8 @@ export function readConfiguration(
     auditTable: s.C2R_AUDIT_TABLE,
     webhookUrl: s.C2R_WEBHOOK_URL,
     azureClientId: s.AZURE_CLIENT_ID,
+    bridgeIdentities: s.C2R_BRIDGE_IDENTITIES,
+    authenticationEnabled: /^true$/i.test(environment.WEBSITE_AUTH_ENABLED?.trim() ?? ''),
   };
   return deepFreeze(configuration);
 }
