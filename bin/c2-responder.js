@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 'use strict';
-// The command line: the compiled build when present (npm ci runs `prepare`), else the sources
-// through tsx, so a checkout without a build still works.
+// The command line. In a checkout (sources and the tsx loader present) it runs the sources, so it
+// never lags behind an edit; in an installed package without them it runs the compiled build.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const compiled = join(__dirname, '..', 'dist', 'local', 'cli', 'run.js');
-if (existsSync(compiled)) {
-  require(compiled);
-} else {
+const root = join(__dirname, '..');
+const source = join(root, 'local', 'cli', 'run.ts');
+
+function hasLoader() {
+  try {
+    require.resolve('tsx/cjs');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (existsSync(source) && hasLoader()) {
   require('tsx/cjs');
-  require(join(__dirname, '..', 'local', 'cli', 'run.ts'));
+  require(source);
+} else {
+  require(join(root, 'dist', 'local', 'cli', 'run.js'));
 }
