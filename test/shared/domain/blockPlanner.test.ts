@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import fc from 'fast-check';
+
+import { allowCoversTraffic } from '../../../shared/domain/allowRuleCoverage';
 import { securityGroupFromArm } from '../../../shared/domain/armSecurityGroup';
 import type { BlockPlan, PlanningResult } from '../../../shared/domain/blockPlan';
 import {
@@ -431,5 +434,82 @@ describe('replanSecurityGroup', () => {
 
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toContain('Allow-New-Out (103)');
+  });
+});
+
+describe('planBlock invariants', () => {
+  const TRAFFIC = {
+    address: '178.16.52.203',
+    family: 'IPv4',
+    port: 1889,
+    protocol: 'Tcp',
+  } as const;
+
+  const ruleArbitrary = fc.record({
+    priority: fc.integer({ min: 100, max: 170 }),
+    direction: fc.constantFrom<'Inbound' | 'Outbound'>('Inbound', 'Outbound'),
+    access: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Deny'),
+    protocol: fc.constantFrom<'Tcp' | 'Udp' | '*'>('Tcp', 'Udp', '*'),
+    destinationAddressPrefix: fc.constantFrom(
+      '*',
+      'Internet',
+      'VirtualNetwork',
+      '178.16.0.0/16',
+      '10.0.0.0/8',
+      'AzureCloud',
+    ),
+    destinationPortRange: fc.constantFrom('*', '1889', '443', '1024-65535', '1-1000'),
+  });
+
+  it('never takes a held Outbound priority, stays in the band and sorts before every covering allow', () => {
+    fc.assert(
+      fc.property(
+        fc.array(ruleArbitrary, { maxLength: 120 }),
+        fc.integer({ min: 100, max: 130 }),
+        (drafts, lowest) => {
+          const seen = new Set<string>();
+          const rules = drafts
+            .filter((draft) => {
+              const key = `${draft.direction}/${draft.priority}`;
+              if (seen.has(key)) return false;
+              seen.add(key);
+              return true;
+            })
+            .map((draft, index) => ({ name: `Foreign-${index}`, ...draft }));
+          const nsg = group(rules);
+          const band = { lowest, highest: lowest + 50 };
+          const result = plan({ groups: [nsg], settings: { ...SETTINGS, priorityBand: band } });
+          if (!result.ok) {
+            const ceiling = Math.min(
+              ...rules
+                .filter((rule) => allowCoversTraffic(rule, TRAFFIC))
+                .map((rule) => rule.priority),
+            );
+            const held = new Set(
+              rules.filter((rule) => rule.direction === 'Outbound').map((rule) => rule.priority),
+            );
+            const usable = Array.from({ length: 51 }, (_, n) => band.lowest + n).filter(
+              (priority) => priority < ceiling && !held.has(priority),
+            );
+            expect(result.code).toBe('no-free-priority');
+            expect(usable).toEqual([]);
+            return;
+          }
+
+          const [planned] = result.plan.rules;
+          if (!planned) throw new Error('a successful plan holds a rule');
+          const priority = planned.rule.priority;
+          expect(priority).toBeGreaterThanOrEqual(band.lowest);
+          expect(priority).toBeLessThanOrEqual(band.highest);
+          expect(
+            rules.some((rule) => rule.direction === 'Outbound' && rule.priority === priority),
+          ).toBe(false);
+          expect(
+            blockingProblem({ ...nsg, rules: [...rules, planned.rule] }, planned),
+          ).toBeUndefined();
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
