@@ -22,7 +22,6 @@ import {
 } from '../shared/domain/containment';
 import type { HuntTable } from '../shared/domain/finding';
 import { huntWindow } from '../shared/domain/huntWindow';
-import type { Incident } from '../shared/domain/incident';
 import { renderContainmentComment, renderVerdictComment } from '../shared/domain/incidentComment';
 import type { AssessedIndicator } from '../shared/domain/indicator';
 import { matchIndicators } from '../shared/domain/indicatorMatch';

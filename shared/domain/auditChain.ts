@@ -11,7 +11,8 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
 
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
@@ -65,7 +66,9 @@ export function verifyChain(records: Iterable<AuditRecord>): ChainVerification {
       const where = `partition ${partition}, record ${record.sequence}`;
       const { hash, ...unsigned } = record;
       if (record.sequence !== index + 1) {
-        problems.push(`${where}: expected sequence ${index + 1} (a record is missing or duplicated)`);
+        problems.push(
+          `${where}: expected sequence ${index + 1} (a record is missing or duplicated)`,
+        );
       }
       if (record.previousHash !== previousHash) {
         problems.push(`${where}: does not link to the record before it`);

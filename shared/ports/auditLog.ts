@@ -1,4 +1,9 @@
-import type { AuditAction, AuditEntry, AuditRecord, ChainVerification } from '../domain/auditRecord';
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditRecord,
+  ChainVerification,
+} from '../domain/auditRecord';
 
 export interface AuditQuery {
   readonly incidentId?: string;

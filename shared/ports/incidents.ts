@@ -6,7 +6,8 @@ export interface IncidentChange {
   readonly addLabels?: readonly string[];
   readonly close?: {
     readonly classification: 'BenignPositive' | 'TruePositive' | 'FalsePositive' | 'Undetermined';
-    readonly classificationReason?: 'SuspiciousButExpected' | 'SuspiciousActivity' | 'IncorrectAlertLogic' | 'InaccurateData';
+    readonly classificationReason?:
+      'SuspiciousButExpected' | 'SuspiciousActivity' | 'IncorrectAlertLogic' | 'InaccurateData';
     readonly classificationComment: string;
   };
 }

@@ -3,13 +3,7 @@
  * the durable-functions client in Azure; the offline host offers its own.
  */
 export type RuntimeStatus =
-  | 'Pending'
-  | 'Running'
-  | 'Completed'
-  | 'Failed'
-  | 'Terminated'
-  | 'ContinuedAsNew'
-  | 'Suspended';
+  'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Suspended';
 
 export interface InstanceStatus {
   readonly instanceId: string;

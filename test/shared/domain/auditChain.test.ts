@@ -44,10 +44,14 @@ describe('audit chain', () => {
 
   it('detects an edited record', () => {
     const records = chain('a', 3);
-    const edited = records.map((r) => (r.sequence === 2 ? { ...r, actor: 'mallory@contoso.com' } : r));
+    const edited = records.map((r) =>
+      r.sequence === 2 ? { ...r, actor: 'mallory@contoso.com' } : r,
+    );
     const result = verifyChain(edited);
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual(['partition a, record 2: content does not match its hash (edited)']);
+    expect(result.problems).toEqual([
+      'partition a, record 2: content does not match its hash (edited)',
+    ]);
   });
 
   it('detects a removed record', () => {
@@ -57,7 +61,9 @@ describe('audit chain', () => {
     expect(result.problems).toContain(
       'partition a, record 3: expected sequence 2 (a record is missing or duplicated)',
     );
-    expect(result.problems).toContain('partition a, record 3: does not link to the record before it');
+    expect(result.problems).toContain(
+      'partition a, record 3: does not link to the record before it',
+    );
   });
 
   it('refuses to chain across partitions', () => {
