@@ -65,6 +65,7 @@ export function receiveApproval(dependencies: TriggerDependencies): HttpHandler 
           code: string,
           message: string,
           actor: string,
+          problems?: readonly string[],
         ) => {
           await audit.append({
             partition: instanceId,
@@ -79,7 +80,7 @@ export function receiveApproval(dependencies: TriggerDependencies): HttpHandler 
             idempotencyKey: `${instanceId}/submission/refused/${at}/${randomUUID()}`,
           });
           context.warn(`${logIds}: refused (${code})`);
-          return refusal(status, code, message);
+          return refusal(status, code, message, problems);
         };
 
         const reading = readCaller(request, configuration, 'person');
@@ -91,7 +92,7 @@ export function receiveApproval(dependencies: TriggerDependencies): HttpHandler 
           fields = await readDecision(request);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
-          return refuseEarly(400, error.code, error.message, actor);
+          return refuseEarly(400, error.code, error.message, actor, error.problems);
         }
 
         const decision: ApprovalDecision = {

@@ -14,6 +14,9 @@ import { readConfiguration, type Configuration } from '../../shared/config/confi
 import { JsonlAuditLog } from '../../shared/adapters/local/jsonlAuditLog';
 import { NsgDocuments } from '../../shared/adapters/local/nsgDocuments';
 import type { AuditRecord } from '../../shared/domain/auditRecord';
+import { describeBlock } from '../../shared/domain/blockDescription';
+import { blockRuleName } from '../../shared/domain/ruleName';
+import type { SecurityRule } from '../../shared/domain/securityGroup';
 import { registerTriggers } from '../../triggers/registerTriggers';
 import { InMemoryOrchestrationClient } from '../support/inMemoryOrchestrationClient';
 
@@ -231,4 +234,32 @@ export async function sampleIncident(
   name: 'malicious' | 'benign' | 'no-activity',
 ): Promise<string> {
   return readFile(join(SAMPLES, 'incidents', `${name}.json`), 'utf8');
+}
+
+/** A deny rule as the product writes it, expiring at `expiresAt`. */
+export function ourBlock(
+  address: string,
+  port: number,
+  priority: number,
+  expiresAt: string,
+): SecurityRule {
+  return {
+    name: blockRuleName({ address, port }),
+    priority,
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: 'Tcp',
+    description: describeBlock(`${address}:${port}`, [4127], expiresAt),
+    sourceAddressPrefix: '*',
+    sourcePortRange: '*',
+    destinationAddressPrefix: address,
+    destinationPortRange: String(port),
+  };
+}
+
+/** The names of our rules in one NSG. */
+export async function ruleNames(harness: Harness, nsgId: string): Promise<string[]> {
+  return (await harness.securityGroups.get(nsgId)).rules
+    .map((rule) => rule.name)
+    .filter((name) => name.startsWith('c2r-'));
 }
