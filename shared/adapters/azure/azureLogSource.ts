@@ -34,7 +34,11 @@ type QueryAnswer =
   | { readonly kind: 'failed'; readonly reason: string }
   | { readonly kind: 'missing-table'; readonly reason: string };
 
-/** One identity may run 5 queries at once (Azure Monitor Logs query API limits). */
+/**
+ * One identity may run 5 queries at once (Azure Monitor Logs query API limits). Its other limit,
+ * 200 queries per 30 s, is not counted here: a burst beyond it gets 429, which the SDK retries
+ * after Retry-After and which otherwise fails the hunt as throttled (#4).
+ */
 const QUERIES_PER_IDENTITY = 5;
 const limits = new WeakMap<TokenCredential, ConcurrencyLimit>();
 const NO_TABLE = /Failed to resolve table or column expression named '([^']+)'/;

@@ -133,6 +133,10 @@ export class SentinelIncidents implements Incidents {
     return parseIncidentResource(incident.body, entities.body, alerts.body);
   }
 
+  /**
+   * Sentinel keeps at most 100 comments per incident; that count is not checked before writing,
+   * so a 101st comment surfaces as the service's 400 (#4).
+   */
   async addComment(incidentArmId: string, commentId: string, html: string): Promise<void> {
     const path = incidentPath(incidentArmId);
     if (html.length > COMMENT_LIMIT) {
