@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { decideApproval, type ApprovalDecision } from '../domain/approval';
 import { APPROVAL_DECISION_EVENT } from '../domain/containment';
 import type { AuditLog } from '../ports/auditLog';
@@ -8,6 +10,8 @@ interface AwaitingStatus {
   readonly stage?: string;
   readonly plan?: { readonly hash?: string };
   readonly deadline?: string;
+  /** Set when an approval must say why (a compromised legitimate host); see containIndicator. */
+  readonly approvalNote?: string;
   readonly incidents?: readonly { readonly name: string; readonly number: number }[];
 }
 
@@ -63,7 +67,8 @@ export async function submitApproval(
       planHash: decision.planHash,
       ...(result.accepted ? {} : { code: result.code, rule: result.rule }),
     },
-    idempotencyKey: `${instanceId}/submission/${who}/${decision.at}/${decision.approve}`,
+    // Every attempt is its own record, even two identical ones in the same millisecond.
+    idempotencyKey: `${instanceId}/submission/${randomUUID()}`,
   });
   if (result.accepted) await client.raiseEvent(instanceId, APPROVAL_DECISION_EVENT, decision);
   return result;
@@ -97,6 +102,7 @@ function judge(
       planHash: custom.plan.hash,
       deadline: custom.deadline,
       approvers: submission.approvers,
+      ...(custom.approvalNote ? { requireReason: custom.approvalNote } : {}),
     },
     submission.decision,
   );
