@@ -82,7 +82,16 @@ export const joinContainment = defineActivity(
       settings: input.settings,
       firstIncident: input.firstIncident,
     };
-    await client.start(CONTAIN_INDICATOR, instanceId, containmentInput);
+    try {
+      await client.start(CONTAIN_INDICATOR, instanceId, containmentInput);
+    } catch (error) {
+      // Another incident started it between our status check and our start (the host refuses to
+      // start over a running instance): join the one that won.
+      const winner = await client.getStatus(instanceId);
+      if (!winner || !RUNNING.includes(winner.runtimeStatus)) throw error;
+      await client.raiseEvent(instanceId, INCIDENT_JOINED_EVENT, input.firstIncident);
+      return { containmentInstanceId: instanceId, joined: 'joined' };
+    }
     return { containmentInstanceId: instanceId, joined: 'started' };
   },
   { usesOrchestrationClient: true },
