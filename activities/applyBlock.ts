@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 import { applyBlockPlan } from '../shared/containment/applyBlockPlan';
 import type { ResponseSettings } from '../shared/config/configuration';
+import { checkRuleBudgets, RULE_RATE_WINDOW_MS } from '../shared/domain/blastRadius';
 import type { BlockPlan } from '../shared/domain/blockPlan';
+import type { AuditLog } from '../shared/ports/auditLog';
+import { KILL_SWITCH_REFUSAL } from '../shared/ports/responderPorts';
 import { auditContextSchema, type AuditContext } from './auditContext';
 import { defineActivity } from './activityHandler';
 
@@ -20,6 +23,13 @@ export interface ApplyBlockOutput {
   readonly plan: BlockPlan;
   readonly verified: boolean;
   readonly problem?: string;
+  /**
+   * Set when nothing was written on purpose (kill switch, rule budget): the sentence the analyst
+   * reads, identical to the audit record's reason. The containment ends `refused`, not `failed`.
+   */
+  readonly refusal?: string;
+  /** True when the plan was only recorded (dry run in the input or in the live process). */
+  readonly dryRun?: boolean;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -27,7 +37,10 @@ const MAX_ATTEMPTS = 8;
 /**
  * Applies an approved plan: one rule per write, re-planned when a priority was taken meanwhile,
  * waiting while the NSG is busy, then read back and verified. Each rule written is audited with
- * its state before and after. The kill switch, checked again here, stops even an approved plan.
+ * its state before and after. Before the first write it asks the live kill switch and dry-run
+ * switch (ports.safety, not the frozen input: the approval may come hours after the start) and
+ * checks the hourly rule budget again, since other plans may have been applied while this one
+ * waited. A refusal writes nothing, so nothing is ever half applied by a refusal.
  */
 export const applyBlock = defineActivity(
   APPLY_BLOCK,
@@ -40,18 +53,25 @@ export const applyBlock = defineActivity(
   async (input, ports): Promise<ApplyBlockOutput> => {
     const { plan, settings } = input;
     const time = () => ports.clock.now().toISOString();
-    if (settings.killSwitch) {
+    const refuse = async (reason: string, code: string): Promise<ApplyBlockOutput> => {
       await ports.audit.append({
         ...input.audit,
         time: time(),
         action: 'block.failed',
         outcome: 'refused',
-        reason: 'the kill switch is on: no NSG is changed',
-        details: { planHash: plan.hash },
+        reason,
+        details: { planHash: plan.hash, code },
       });
-      return { plan, verified: false, problem: 'the kill switch is on, nothing was written' };
-    }
-    if (settings.dryRun) {
+      return { plan, verified: false, refusal: reason };
+    };
+    if (ports.safety.killSwitch()) return refuse(KILL_SWITCH_REFUSAL, 'kill-switch');
+    const budget = checkRuleBudgets(
+      plan,
+      settings,
+      await rulesWrittenSince(ports.audit, time(), `${input.audit.idempotencyKey}/`),
+    );
+    if (!budget.ok) return refuse(budget.reason, budget.limit);
+    if (settings.dryRun || ports.safety.dryRun()) {
       await ports.audit.append({
         ...input.audit,
         time: time(),
@@ -60,7 +80,7 @@ export const applyBlock = defineActivity(
         reason: `approved by ${input.approvedBy}; dry run, nothing written`,
         after: plan,
       });
-      return { plan, verified: true };
+      return { plan, verified: true, dryRun: true };
     }
 
     const application = await applyBlockPlan(ports.securityGroups, plan, {
@@ -118,3 +138,37 @@ export const applyBlock = defineActivity(
     return { plan: appliedPlan, verified: application.ok, problem: problem || undefined };
   },
 );
+
+/**
+ * How many NSG rules the product wrote in the hour before `now`, across all incidents: the
+ * succeeded `block.applied` records of rules that were new (a rule found already present costs
+ * nothing). Dry-run records do not count: nothing was written. Records whose idempotency key starts
+ * with `ownKeyPrefix` are left out: a retried application must not count its own first attempt.
+ */
+export async function rulesWrittenSince(
+  audit: AuditLog,
+  now: string,
+  ownKeyPrefix?: string,
+): Promise<number> {
+  const from = new Date(Date.parse(now) - RULE_RATE_WINDOW_MS).toISOString();
+  let written = 0;
+  let continuationToken: string | undefined;
+
+  do {
+    const page = await audit.query({
+      action: 'block.applied',
+      from,
+      limit: 1000,
+      ...(continuationToken ? { continuationToken } : {}),
+    });
+    written += page.records.filter(
+      (record) =>
+        record.outcome === 'succeeded' &&
+        record.time <= now &&
+        !(ownKeyPrefix && record.idempotencyKey.startsWith(ownKeyPrefix)) &&
+        (record.details as { state?: string } | undefined)?.state === 'written',
+    ).length;
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return written;
+}

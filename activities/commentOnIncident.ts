@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { KILL_SWITCH_REFUSAL } from '../shared/ports/responderPorts';
 import { auditContextSchema, type AuditContext } from './auditContext';
 import { defineActivity } from './activityHandler';
 
@@ -17,6 +18,10 @@ export interface CommentOnIncidentInput {
 /** Sentinel's limit on one comment (Incident Comments REST API). */
 const COMMENT_LIMIT = 30_000;
 
+/**
+ * Writes one comment. Under the kill switch or a dry run (from the input or the live process) the
+ * comment is not written; the audit record keeps its text, so the analyst can read what it said.
+ */
 export const commentOnIncident = defineActivity(
   COMMENT_ON_INCIDENT,
   z.object({
@@ -27,7 +32,9 @@ export const commentOnIncident = defineActivity(
     dryRun: z.boolean().optional(),
   }),
   async (input, ports): Promise<void> => {
-    if (!input.dryRun) {
+    const killed = ports.safety.killSwitch();
+    const dryRun = !killed && (input.dryRun === true || ports.safety.dryRun());
+    if (!killed && !dryRun) {
       await ports.incidents.addComment(input.incidentArmId, input.commentId, input.html);
     }
 
@@ -35,9 +42,13 @@ export const commentOnIncident = defineActivity(
       ...input.audit,
       time: ports.clock.now().toISOString(),
       action: 'incident.commented',
-      outcome: input.dryRun ? 'dry-run' : 'succeeded',
+      outcome: killed ? 'refused' : dryRun ? 'dry-run' : 'succeeded',
       target: input.incidentArmId,
-      after: { commentId: input.commentId, characters: input.html.length },
+      ...(killed ? { reason: KILL_SWITCH_REFUSAL } : {}),
+      after:
+        killed || dryRun
+          ? { commentId: input.commentId, characters: input.html.length, wouldWrite: input.html }
+          : { commentId: input.commentId, characters: input.html.length },
     });
   },
 );

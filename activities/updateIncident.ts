@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { Incident } from '../shared/domain/incident';
 import type { IncidentChange } from '../shared/ports/incidents';
+import { KILL_SWITCH_REFUSAL } from '../shared/ports/responderPorts';
 import { auditContextSchema, type AuditContext } from './auditContext';
 import { defineActivity } from './activityHandler';
 
@@ -29,7 +30,11 @@ function snapshot(incident: Incident): UpdateIncidentOutput {
   };
 }
 
-/** Changes severity, labels or status, and audits the incident before and after. */
+/**
+ * Changes severity, labels or status, and audits the incident before and after. Under the kill
+ * switch or a dry run (from the input or the live process) nothing is changed and the record keeps
+ * the change it would have made.
+ */
 export const updateIncident = defineActivity(
   UPDATE_INCIDENT,
   z.object({
@@ -62,20 +67,23 @@ export const updateIncident = defineActivity(
     dryRun: z.boolean().optional(),
   }),
   async (input, ports): Promise<UpdateIncidentOutput> => {
+    const killed = ports.safety.killSwitch();
+    const dryRun = !killed && (input.dryRun === true || ports.safety.dryRun());
     const before = snapshot(await ports.incidents.get(input.incidentArmId));
-    const after = input.dryRun
-      ? before
-      : snapshot(await ports.incidents.update(input.incidentArmId, input.change));
+    const after =
+      killed || dryRun
+        ? before
+        : snapshot(await ports.incidents.update(input.incidentArmId, input.change));
 
     await ports.audit.append({
       ...input.audit,
       time: ports.clock.now().toISOString(),
       action: input.change.close ? 'incident.closed' : 'incident.updated',
-      outcome: input.dryRun ? 'dry-run' : 'succeeded',
+      outcome: killed ? 'refused' : dryRun ? 'dry-run' : 'succeeded',
       target: input.incidentArmId,
-      reason: input.reason,
+      reason: killed ? KILL_SWITCH_REFUSAL : input.reason,
       before,
-      after: input.dryRun ? { wouldApply: input.change } : after,
+      after: killed || dryRun ? { wouldApply: input.change, because: input.reason } : after,
     });
     return after;
   },

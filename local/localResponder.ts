@@ -9,7 +9,11 @@ import { IncidentDocuments } from '../shared/adapters/local/incidentDocuments';
 import { JsonlAuditLog } from '../shared/adapters/local/jsonlAuditLog';
 import { NsgDocuments } from '../shared/adapters/local/nsgDocuments';
 import type { Configuration } from '../shared/config/configuration';
-import type { ResponderPorts } from '../shared/ports/responderPorts';
+import {
+  safetySwitchesOf,
+  type ResponderPorts,
+  type SafetySwitches,
+} from '../shared/ports/responderPorts';
 import type { HostClock } from './host/clock';
 import { OfflineHost } from './host/offlineHost';
 import { packageRoot } from './packageRoot';
@@ -25,6 +29,11 @@ export interface LocalResponderOptions {
   /** Where approval notices are written (the console stands in for the webhook). */
   readonly notices?: Writable;
   readonly onHuntProgress?: (progress: HuntProgress) => void;
+  /**
+   * The live kill switch and dry run; default: this process's configuration. Each command is a
+   * process, so a switch set for `approve` reaches a containment that `respond` started earlier.
+   */
+  readonly safety?: SafetySwitches;
 }
 
 export const BUNDLED = {
@@ -71,6 +80,7 @@ export async function openLocalResponder(options: LocalResponderOptions): Promis
       read: async () => ({ name: basename(iocsFile), text: await readFile(iocsFile, 'utf8') }),
     },
     orchestrationClient: () => host.client,
+    safety: options.safety ?? safetySwitchesOf(options.configuration.response),
   };
   await host.load(() => registerResponder(ports));
 

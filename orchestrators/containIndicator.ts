@@ -13,6 +13,7 @@ import {
   type ApprovalRequest,
 } from '../shared/domain/approval';
 import { timerSegments } from '../shared/domain/approvalTimer';
+import { requiredAcknowledgement } from '../shared/domain/blastRadius';
 import type { AuditEntry } from '../shared/domain/auditRecord';
 import type { BlockPlan, PlanningResult } from '../shared/domain/blockPlan';
 import {
@@ -36,6 +37,8 @@ export interface ContainmentStatus {
   readonly approvalUrl?: string;
   /** Why the last decision was not counted, in the words the analyst saw. */
   readonly lastRefusal?: string;
+  /** What an approval must acknowledge in its reason (a compromised legitimate host). */
+  readonly approvalNote?: string;
   readonly outcome?: ContainmentResult['outcome'];
 }
 
@@ -116,7 +119,7 @@ export function* containIndicator(
       indicator: indicator.key,
       instanceId,
       outcome: 'refused',
-      summary: `No block was planned for ${indicator.key}: ${planning.reason}`,
+      summary: planning.reason,
     });
   }
   const plan = planning.plan;
@@ -132,13 +135,21 @@ export function* containIndicator(
 
   const deadline = new Date(context.df.currentUtcDateTime.getTime() + settings.approvalTimeoutMs);
   const approvalUrl = `${settings.publicBaseUrl}/api/approvals/${encodeURIComponent(instanceId)}`;
+  const approvalNote = requiredAcknowledgement(indicator);
   let request: ApprovalRequest = {
     instanceId,
     planHash: plan.hash,
     deadline: deadline.toISOString(),
     approvers: settings.approvers,
+    ...(approvalNote ? { requireReason: approvalNote } : {}),
   };
-  status({ stage: 'awaiting-approval', plan, deadline: request.deadline, approvalUrl });
+  status({
+    stage: 'awaiting-approval',
+    plan,
+    deadline: request.deadline,
+    approvalUrl,
+    approvalNote,
+  });
   yield context.df.callActivityWithRetry(REQUEST_APPROVAL, transientRetry, {
     indicator: indicator.key,
     plan,
@@ -206,6 +217,7 @@ export function* containIndicator(
         plan,
         deadline: request.deadline,
         approvalUrl,
+        approvalNote,
         lastRefusal,
       });
     }
@@ -238,7 +250,7 @@ export function* containIndicator(
     });
   }
 
-  status({ stage: 'blocking', plan, deadline: request.deadline, approvalUrl });
+  status({ stage: 'blocking', plan, deadline: request.deadline, approvalUrl, approvalNote });
   const application = (yield context.df.callActivityWithRetry(APPLY_BLOCK, transientRetry, {
     plan,
     settings,
@@ -246,6 +258,18 @@ export function* containIndicator(
     audit: activityAudit(accepted.decidedBy, 'apply'),
   } satisfies ApplyBlockInput)) as ApplyBlockOutput;
 
+  if (application.refusal) {
+    return yield* finish({
+      indicator: indicator.key,
+      instanceId,
+      outcome: 'refused',
+      plan,
+      decidedBy: accepted.decidedBy,
+      decisionReason: accepted.reason,
+      summary: application.refusal,
+    });
+  }
+  const dryRun = application.dryRun ?? settings.dryRun;
   return yield* finish({
     indicator: indicator.key,
     instanceId,
@@ -253,9 +277,9 @@ export function* containIndicator(
     plan: application.plan,
     decidedBy: accepted.decidedBy,
     decisionReason: accepted.reason,
-    dryRun: settings.dryRun,
+    dryRun,
     summary: application.verified
-      ? `${settings.dryRun ? 'Dry run: would have blocked' : 'Blocked'} ${indicator.key} outbound in ${application.plan.rules.length} NSG rule(s) after ${accepted.decidedBy} approved; the rules expire at ${application.plan.expiresAt}.`
+      ? `${dryRun ? 'Dry run: would have blocked' : 'Blocked'} ${indicator.key} outbound in ${application.plan.rules.length} NSG rule(s) after ${accepted.decidedBy} approved; the rules expire at ${application.plan.expiresAt}.`
       : `Blocking ${indicator.key} failed after approval: ${application.problem ?? 'the rules could not be verified'}.`,
   });
 }

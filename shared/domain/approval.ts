@@ -24,6 +24,11 @@ export interface ApprovalRequest {
   /** Object ids, UPNs or group ids; compared without regard to case. */
   readonly approvers: readonly string[];
   readonly decided?: ApprovalDecision;
+  /**
+   * Set when even an approval must say why (an indicator ThreatFox marks as a compromised
+   * legitimate host): the sentence shown to the analyst, and the refusal when the reason is empty.
+   */
+  readonly requireReason?: string;
 }
 
 export type ApprovalRefusalCode =
@@ -81,6 +86,9 @@ export function decideApproval(
       'plan-changed',
       'The decision names a different plan from the one awaiting approval; review the current plan and decide again.',
     );
+  }
+  if (decision.approve && request.requireReason && (decision.reason ?? '').trim() === '') {
+    return refused('missing-reason', request.requireReason);
   }
   if (!decision.approve && (decision.reason ?? '').trim() === '') {
     return refused(

@@ -1,3 +1,4 @@
+import type { ResponseSettings } from '../config/configuration';
 import type { AuditLog } from './auditLog';
 import type { Clock } from './clock';
 import type { Incidents } from './incidents';
@@ -24,6 +25,16 @@ export interface SafetySwitches {
   killSwitch(): boolean;
   /** C2R_DRY_RUN: every write is recorded as what it would have been, and not made. */
   dryRun(): boolean;
+}
+
+/**
+ * The switches as the configuration read at process start sets them: what both composition roots
+ * pass (local/localResponder.ts, and app/azurePorts.ts with `readConfiguration(process.env)`).
+ */
+export function safetySwitchesOf(
+  settings: Pick<ResponseSettings, 'killSwitch' | 'dryRun'>,
+): SafetySwitches {
+  return { killSwitch: () => settings.killSwitch, dryRun: () => settings.dryRun };
 }
 
 /** The one sentence every kill-switch refusal carries: audit record, comment, command line. */
