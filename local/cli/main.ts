@@ -6,7 +6,8 @@ import { approveCommand } from './approveCommand';
 import { auditCommand } from './auditCommand';
 import { blocksCommand, expireCommand, unblockCommand } from './blockCommands';
 import { CommandError, type CommandEnvironment } from './commandContext';
-import { respondCommand } from './respondCommand';
+import { configCheckCommand } from './configCommand';
+import { respondCommand, type RespondOptions } from './respondCommand';
 import { statusCommand } from './statusCommand';
 
 const STATE_HELP = 'state directory (default: .c2-responder)';
@@ -43,8 +44,13 @@ export function buildProgram(env: CommandEnvironment): Command {
     .option('--reject-as <upn>', 'reject the block plan as this analyst')
     .option('--reason <text>', 'the reason for the decision')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, options) => {
-      await respondCommand(env, file, options);
+    .option('--dry-run', 'run everything, approvals included, but change no NSG and no incident')
+    .action(async (file: string, options: RespondOptions) => {
+      await respondCommand(
+        options.dryRun ? withSetting(env, 'C2R_DRY_RUN', 'true') : env,
+        file,
+        options,
+      );
     });
 
   program
@@ -113,7 +119,24 @@ export function buildProgram(env: CommandEnvironment): Command {
       await expireCommand(env, options);
     });
 
+  program
+    .command('config')
+    .description('inspect the configuration')
+    .command('check')
+    .description(
+      'print the effective configuration (secrets hidden) and every problem; exit 1 when there is one',
+    )
+    .option('--azure', 'check it as the Function App would (C2R_MODE azure, no demo defaults)')
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      await configCheckCommand(env, options);
+    });
+
   return program;
+}
+
+function withSetting(env: CommandEnvironment, name: string, value: string): CommandEnvironment {
+  return { ...env, environment: { ...env.environment, [name]: value } };
 }
 
 /** Runs the command line; returns the exit code. Errors are one clear line. */

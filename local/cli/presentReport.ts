@@ -95,10 +95,17 @@ export function presentReport(report: IncidentReport): string {
       '',
       `Containment of ${containment.indicator} (${containment.instanceId}): ${containment.outcome ?? containment.stage ?? 'unknown'}`,
     );
+    if (containment.summary) out.push(containment.summary);
     if (containment.plan) out.push(planTable(containment.plan));
+    if (containment.approvalNote && containment.stage === 'awaiting-approval') {
+      out.push(`Approval note required: ${containment.approvalNote}`);
+    }
     if (containment.lastRefusal) out.push(`Last refused decision: ${containment.lastRefusal}`);
   }
-  if (report.outcome) out.push('', `Outcome: ${report.outcome}`);
+  const dryRun = report.containments.some((containment) => containment.dryRun);
+  if (report.outcome) {
+    out.push('', `Outcome: ${report.outcome}${dryRun ? ' (DRY RUN: nothing was written)' : ''}`);
+  }
 
   out.push('', ...nextSteps(report));
   return out.join('\n');
@@ -108,7 +115,7 @@ function nextSteps(report: IncidentReport): string[] {
   if (report.runtimeStatus === 'awaiting-approval' && report.containmentInstanceId) {
     return [
       `Awaiting an analyst's decision until ${report.deadline ?? 'the deadline'}.`,
-      `  Approve: c2-responder approve ${report.containmentInstanceId} --as <approver UPN>`,
+      `  Approve: c2-responder approve ${report.containmentInstanceId} --as <approver UPN>${acknowledgement(report) ? ' --reason "<why, acknowledging the note above>"' : ''}`,
       `  Reject:  c2-responder approve ${report.containmentInstanceId} --as <approver UPN> --reject --reason "<why>"`,
       ...(report.approvalUrl ? [`  Approval page: ${report.approvalUrl}`] : []),
     ];
@@ -127,4 +134,9 @@ function nextSteps(report: IncidentReport): string[] {
     default:
       return [];
   }
+}
+
+function acknowledgement(report: IncidentReport): string | undefined {
+  return report.containments.find((c) => c.instanceId === report.containmentInstanceId)
+    ?.approvalNote;
 }

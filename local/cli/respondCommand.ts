@@ -8,6 +8,7 @@ import {
   RESPOND_TO_INCIDENT,
   type RespondToIncidentInput,
 } from '../../orchestrators/respondToIncident';
+import { KILL_SWITCH_REFUSAL } from '../../shared/ports/responderPorts';
 import type { LocalResponder } from '../localResponder';
 import { decideAwaitingContainments } from './approveCommand';
 import {
@@ -28,6 +29,8 @@ export interface RespondOptions extends StateOptions {
   readonly rejectAs?: string;
   readonly reason?: string;
   readonly json?: boolean;
+  /** Handled by main.ts, which sets C2R_DRY_RUN for this run. */
+  readonly dryRun?: boolean;
 }
 
 export interface RespondResult extends IncidentReport {
@@ -38,6 +41,10 @@ export interface RespondResult extends IncidentReport {
     readonly accepted: boolean;
     readonly message: string;
   }[];
+  /** Nothing in the NSGs or the incident was changed; the audit log holds what would have been. */
+  readonly dryRun: boolean;
+  /** The kill switch was on for this run: no NSG and no incident was changed. */
+  readonly killSwitch: boolean;
 }
 
 /**
@@ -95,14 +102,20 @@ export async function respondCommand(
       })
     : [];
 
+  const started = (await responder.host.getStatus(instanceId))?.input as
+    Partial<RespondToIncidentInput> | undefined;
+  const { response } = responder.configuration;
   const result: RespondResult = {
     ...(await reportOrFail(responder, incident.name)),
     alreadyStarted,
     decisions,
+    dryRun: started?.settings?.dryRun === true || response.dryRun,
+    killSwitch: response.killSwitch,
   };
   if (options.json) {
     printJson(env, result);
   } else {
+    for (const line of safetyBanner(result)) print(env, line);
     if (alreadyStarted)
       print(
         env,
@@ -112,6 +125,18 @@ export async function respondCommand(
     print(env, presentReport(result));
   }
   return result;
+}
+
+/** Said first, so that nobody reads a dry run or a stopped run as a real response. */
+export function safetyBanner(result: Pick<RespondResult, 'dryRun' | 'killSwitch'>): string[] {
+  return [
+    ...(result.killSwitch ? [`KILL SWITCH ON: ${KILL_SWITCH_REFUSAL}`] : []),
+    ...(result.dryRun
+      ? [
+          'DRY RUN: no NSG rule and no incident was changed; the audit log records what would have been written (outcome dry-run).',
+        ]
+      : []),
+  ];
 }
 
 export async function reportOrFail(

@@ -14,7 +14,12 @@ export interface ContainmentReport {
   readonly deadline?: string;
   readonly approvalUrl?: string;
   readonly lastRefusal?: string;
+  /** What an approval must acknowledge in its reason (a compromised legitimate host). */
+  readonly approvalNote?: string;
   readonly outcome?: ContainmentResult['outcome'];
+  /** The result's sentence, once finished: the same words as the comment and the audit record. */
+  readonly summary?: string;
+  readonly dryRun?: boolean;
 }
 
 export type ReportStatus = 'running' | 'awaiting-approval' | 'completed' | 'failed';
@@ -62,13 +67,23 @@ export async function incidentReport(
   if (!status) return undefined;
 
   const custom = (status.customStatus ?? {}) as IncidentCustomStatus;
+  const output = status.output as
+    | {
+        readonly outcome?: string;
+        readonly incidentNumber?: number;
+        readonly containments?: readonly Pick<ContainmentResult, 'indicator' | 'instanceId'>[];
+      }
+    | undefined;
+  // A finished incident's status no longer lists its containments; its output does.
+  const handedOver = custom.containments ?? output?.containments ?? [];
   const containments = await Promise.all(
-    (custom.containments ?? []).map(async ({ indicator, instanceId: id }) => {
+    handedOver.map(async ({ indicator, instanceId: id }) => {
       const containment = await client.getStatus(id);
       const fields = (containment?.customStatus ?? {}) as Omit<
         ContainmentReport,
         'indicator' | 'instanceId'
       >;
+      const result = containment?.output as Partial<ContainmentResult> | undefined;
       return {
         indicator,
         instanceId: id,
@@ -77,7 +92,10 @@ export async function incidentReport(
         deadline: fields.deadline,
         approvalUrl: fields.approvalUrl,
         lastRefusal: fields.lastRefusal,
+        approvalNote: fields.approvalNote,
         outcome: fields.outcome,
+        summary: typeof result?.summary === 'string' ? result.summary : undefined,
+        dryRun: result?.dryRun,
       };
     }),
   );
@@ -90,8 +108,6 @@ export async function incidentReport(
     readonly findings?: readonly JudgedFinding[];
   };
   const awaiting = containments.find((c) => c.stage === 'awaiting-approval');
-  const output = status.output as
-    { readonly outcome?: string; readonly incidentNumber?: number } | undefined;
   const runtimeStatus: ReportStatus =
     status.runtimeStatus === 'Completed'
       ? 'completed'
