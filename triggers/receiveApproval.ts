@@ -7,6 +7,7 @@ import type { ApprovalDecision } from '../shared/domain/approval';
 import { ValidationError } from '../shared/domain/validationError';
 import { submitApproval, type SubmissionRefusal } from '../shared/containment/submitApproval';
 import { callerName, readCaller } from './callerIdentity';
+import { checkDecisionForm, decisionResultAnswer } from './decisionForm';
 import { answer, answerFailures, refusal } from './httpAnswer';
 import { isFormPost, readFormBody, readJsonBody } from './requestBody';
 import type { TriggerDependencies } from './triggerDependencies';
@@ -52,7 +53,8 @@ export function receiveApproval(dependencies: TriggerDependencies): HttpHandler 
   return async (request: HttpRequest, context: InvocationContext) => {
     const instanceId = request.params.instanceId ?? '';
     const logIds = `approval for instance ${instanceId}`;
-    return answerFailures(
+    let analyst: string | undefined;
+    const answered = await answerFailures(
       context,
       () => logIds,
       async () => {
@@ -87,9 +89,21 @@ export function receiveApproval(dependencies: TriggerDependencies): HttpHandler 
         if (!reading.ok)
           return refuseEarly(401, 'unauthorised', reading.message, 'unauthenticated');
         const actor = callerName(reading.caller);
+        analyst = actor;
+        const form = isFormPost(request) ? await readFormBody(request) : undefined;
+        if (form) {
+          const check = checkDecisionForm(
+            dependencies,
+            request,
+            form,
+            { analyst: actor, instanceId },
+            clock.now(),
+          );
+          if (!check.ok) return refuseEarly(403, check.code, check.message, actor);
+        }
         let fields: z.infer<typeof jsonDecision>;
         try {
-          fields = await readDecision(request);
+          fields = await readDecision(request, form);
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           return refuseEarly(400, error.code, error.message, actor, error.problems);
@@ -126,13 +140,20 @@ export function receiveApproval(dependencies: TriggerDependencies): HttpHandler 
         return answer(202, { accepted: true, message: result.message, instanceId });
       },
     );
+
+    // A form post comes from the approval page in a browser: it gets a page back.
+    return isFormPost(request)
+      ? decisionResultAnswer(dependencies, context, instanceId, analyst, answered)
+      : answered;
   };
 }
 
-async function readDecision(request: HttpRequest): Promise<z.infer<typeof jsonDecision>> {
-  const form = isFormPost(request);
+async function readDecision(
+  request: HttpRequest,
+  form: Record<string, string> | undefined,
+): Promise<z.infer<typeof jsonDecision>> {
   const parsed = form
-    ? formDecision.safeParse(await readFormBody(request))
+    ? formDecision.safeParse(form)
     : jsonDecision.safeParse(await readJsonBody(request));
   if (!parsed.success) {
     throw new ValidationError(

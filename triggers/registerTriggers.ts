@@ -1,6 +1,8 @@
 import { app, type HttpFunctionOptions, type TimerFunctionOptions } from '@azure/functions';
 import * as df from 'durable-functions';
 
+import { approvalPage } from './approvalPage';
+import { auditTimeline } from './auditTimeline';
 import { EXPIRY_SCHEDULE, expireBlocksOnSchedule } from './expireBlocksOnSchedule';
 import { getIncidentStatus } from './getIncidentStatus';
 import { queryAudit } from './queryAudit';
@@ -46,6 +48,19 @@ export function registerTriggers(
     authLevel: 'anonymous',
     extraInputs: durableClient,
     handler: receiveApproval(dependencies),
+  });
+  registrar.http('approvalPage', {
+    methods: ['GET'],
+    route: 'approvals/{instanceId}',
+    authLevel: 'anonymous',
+    extraInputs: durableClient,
+    handler: approvalPage(dependencies),
+  });
+  registrar.http('auditTimeline', {
+    methods: ['GET'],
+    route: 'audit/view',
+    authLevel: 'anonymous',
+    handler: auditTimeline(dependencies),
   });
   registrar.http('queryAudit', {
     methods: ['GET'],

@@ -15,6 +15,13 @@ export interface TriggerDependencies {
   readonly audit: AuditLog;
   readonly securityGroups: NetworkSecurityGroups;
   readonly clock: Clock;
+  /**
+   * The key of the approval page's anti-forgery tokens (shared/domain/antiForgeryToken.ts). With it,
+   * a decision posted as a form must carry a token the page issued; without it the page offers no
+   * form. In Azure it must be the same on every instance (#6); locally it is kept in the state
+   * directory.
+   */
+  readonly antiForgeryKey?: Uint8Array;
   /** The Durable client of one invocation (its durable client input binding in Azure). */
   orchestrationClient(invocationContext: InvocationContext): OrchestrationClient;
 }

@@ -8,6 +8,7 @@ import { blocksCommand, expireCommand, unblockCommand } from './blockCommands';
 import { CommandError, type CommandEnvironment } from './commandContext';
 import { configCheckCommand } from './configCommand';
 import { respondCommand, type RespondOptions } from './respondCommand';
+import { serveCommand } from './serveCommand';
 import { statusCommand } from './statusCommand';
 
 const STATE_HELP = 'state directory (default: .c2-responder)';
@@ -130,6 +131,15 @@ export function buildProgram(env: CommandEnvironment): Command {
     .option('--json', 'print JSON')
     .action(async (options) => {
       await configCheckCommand(env, options);
+    });
+
+  program
+    .command('serve')
+    .description('serve the approval pages, the audit timeline and the HTTP API on 127.0.0.1')
+    .option('--port <n>', 'the port (default: 7071)')
+    .option('--state <dir>', STATE_HELP)
+    .action(async (options) => {
+      await serveCommand(env, options);
     });
 
   return program;
