@@ -69,7 +69,8 @@ export async function respondCommand(
     iocsFile: options.iocs && resolve(env.workingDirectory, options.iocs),
     logsDirectory: options.logs && resolve(env.workingDirectory, options.logs),
     nsgsDirectory: options.nsgs && resolve(env.workingDirectory, options.nsgs),
-    notices: options.json ? undefined : env.stderr,
+    // Notices go to stderr even with --json, so that stdout stays one JSON object.
+    notices: env.stderr,
     onHuntProgress: showProgress
       ? (progress) =>
           env.stderr.write(

@@ -121,3 +121,26 @@ describe('isApprover', () => {
     expect(isApprover(['', ' '], { userPrincipalName: '' })).toBe(false);
   });
 });
+
+describe('decideApproval when the approval must say why', () => {
+  const note = 'ThreatFox marks this host as compromised; say why blocking it is right.';
+  const noted: ApprovalRequest = { ...request, requireReason: note };
+
+  it('refuses an approval without a reason, in the words the analyst was shown', () => {
+    expect(decideApproval(noted, decision({ reason: '  ' }))).toEqual({
+      accepted: false,
+      code: 'missing-reason',
+      message: note,
+    });
+  });
+
+  it('accepts an approval whose reason acknowledges the note', () => {
+    const outcome = decideApproval(noted, decision({ reason: 'known compromised CMS, blocking' }));
+
+    expect(outcome.accepted).toBe(true);
+  });
+
+  it('still lets an approval without a reason through when nothing requires one', () => {
+    expect(decideApproval(request, decision()).accepted).toBe(true);
+  });
+});
