@@ -86,7 +86,7 @@ export async function checkConfiguration(
     if (!(error instanceof ConfigurationError)) throw error;
     problems.push(...error.problems);
   }
-  if (configuration) problems.push(...usabilityProblems(configuration));
+  problems.push(...usabilityProblems(values, mode));
 
   return {
     mode,
@@ -158,17 +158,23 @@ export async function configCheckCommand(
   }
 }
 
-/** Valid settings that still leave the product unable to do its job. */
-function usabilityProblems(configuration: Configuration): string[] {
-  const { response } = configuration;
+/**
+ * Settings the schema accepts that still leave the product unable to do its job. Checked on the
+ * raw values, so that they are reported alongside the schema's problems, not after a second run.
+ * In Azure the schema already requires approvers and NSGs.
+ */
+function usabilityProblems(values: Readonly<Record<string, string>>, mode: string): string[] {
+  const empty = (name: ProductSetting) => (values[name] ?? '').split(/[,;\s]+/).join('') === '';
+  const publicUrl = values.C2R_PUBLIC_BASE_URL?.trim();
+
   return [
-    ...(response.approvers.length === 0
+    ...(empty('C2R_APPROVERS') && mode === 'local'
       ? ['C2R_APPROVERS: no approver is configured, so no block can ever be approved']
       : []),
-    ...(response.nsgIds.length === 0
+    ...(empty('C2R_NSG_IDS') && mode === 'local'
       ? ['C2R_NSG_IDS: no target NSG is configured, so nothing can be blocked']
       : []),
-    ...(configuration.mode === 'azure' && !response.publicBaseUrl.startsWith('https://')
+    ...(mode === 'azure' && publicUrl && !publicUrl.startsWith('https://')
       ? ['C2R_PUBLIC_BASE_URL: must be https in Azure: analysts sign in and approve through it']
       : []),
   ];
