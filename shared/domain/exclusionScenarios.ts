@@ -89,15 +89,18 @@ const IMAGE_OUTSIDE_USER_FOLDERS = and(
   not(contains('folderPath', ...USER_WRITABLE_FOLDERS)),
 );
 
-/** No known Windows binary name away from its expected path (a masquerade). */
+/**
+ * No known Windows binary name away from its expected path (a masquerade). Defender's folder path
+ * ends with the image's own file name, so one list of all expected paths serves every name.
+ */
 const NO_MASQUERADE = not(
-  or(
-    ...Object.entries(EXPECTED_IMAGE_PATHS).map(([name, paths]) =>
-      and(
-        or(is('fileName', name), { op: 'endswith', field: 'folderPath', values: [`\\${name}`] }),
-        not(is('folderPath', ...paths)),
-      ),
-    ),
+  and(
+    or(is('fileName', ...Object.keys(EXPECTED_IMAGE_PATHS)), {
+      op: 'endswith',
+      field: 'folderPath',
+      values: Object.keys(EXPECTED_IMAGE_PATHS).map((name) => `\\${name}`),
+    }),
+    not(is('folderPath', ...Object.values(EXPECTED_IMAGE_PATHS).flat())),
   ),
 );
 
@@ -139,14 +142,15 @@ export const SCHEDULED_MAINTENANCE_TASK: ExclusionScenario = {
     'a script host (PowerShell, cmd, wscript, mshta, rundll32...), which is what a malicious task ' +
     'runs.',
   explanation: 'a scheduled task started a process installed in a system location',
+  // The image tests come first: they read short fields and settle most rows before the command line.
   condition: and(
+    IMAGE_OUTSIDE_USER_FOLDERS,
+    NO_SCRIPT_HOST,
+    NO_MASQUERADE,
     or(
       is('parentFileName', 'svchost.exe', 'taskeng.exe', 'taskhostw.exe'),
       contains('commandLine', 'schtasks.exe'),
     ),
-    IMAGE_OUTSIDE_USER_FOLDERS,
-    NO_MASQUERADE,
-    NO_SCRIPT_HOST,
   ),
 };
 

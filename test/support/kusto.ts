@@ -175,7 +175,8 @@ export type KqlRow = Readonly<Record<string, string | undefined>>;
 /**
  * Parses `case(...)` with Microsoft's parser and returns a function that evaluates its syntax
  * tree over a row, with KQL's meaning of each operator (case-insensitive `=~`, `in~`, `contains`,
- * `startswith`, `endswith`; null strings are empty). Throws on any node it does not know, so the
+ * `startswith`, `endswith`, folding A-Z as ordinal ignore-case does for ASCII values; null
+ * strings are empty). Throws on any node it does not know, so the
  * renderer cannot emit an operator this evaluator silently misreads.
  */
 export function compileCaseExpression(expression: string): (row: KqlRow) => string {
@@ -222,9 +223,9 @@ function evaluate(node: SyntaxNode, row: KqlRow): Value {
     case 'InExpression': {
       const inNode = node as InNode;
       if (inNode.Operator.Text !== 'in~') throw new Error(`unsupported ${inNode.Operator.Text}`);
-      const left = text(evaluate(inNode.Left, row)).toLowerCase();
+      const left = fold(text(evaluate(inNode.Left, row)));
       return toArray(inNode.Right.Expressions).some(
-        (item) => text(evaluate(item.Element, row)).toLowerCase() === left,
+        (item) => fold(text(evaluate(item.Element, row))) === left,
       );
     }
     case 'FunctionCallExpression':
@@ -260,8 +261,8 @@ function binary(node: BinaryNode, row: KqlRow): Value {
     return truth(evaluate(node.Left, row)) && truth(evaluate(node.Right, row));
   if (operator === 'or') return truth(evaluate(node.Left, row)) || truth(evaluate(node.Right, row));
 
-  const left = text(evaluate(node.Left, row)).toLowerCase();
-  const right = text(evaluate(node.Right, row)).toLowerCase();
+  const left = fold(text(evaluate(node.Left, row)));
+  const right = fold(text(evaluate(node.Right, row)));
   switch (operator) {
     case '=~':
       return left === right;
@@ -274,6 +275,10 @@ function binary(node: BinaryNode, row: KqlRow): Value {
     default:
       throw new Error(`unsupported operator ${operator}`);
   }
+}
+
+function fold(value: string): string {
+  return value.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 function truth(value: Value): boolean {
