@@ -24,7 +24,13 @@ interface Diagnostic {
   readonly Start: number;
 }
 
+interface ColumnSymbol {
+  readonly Name: string;
+  readonly Type: { readonly Name: string };
+}
+
 interface KustoCode {
+  readonly ResultType: { readonly Columns?: DotNetList<ColumnSymbol> } | null;
   GetDiagnostics(): DotNetList<Diagnostic>;
   GetSyntaxDiagnostics(): DotNetList<Diagnostic>;
   readonly Syntax: SyntaxNode;
@@ -132,6 +138,15 @@ export function kqlDiagnostics(query: string): string[] {
   return toArray(code.GetDiagnostics()).map(
     (diagnostic) => `${diagnostic.Message} (at ${diagnostic.Start})`,
   );
+}
+
+/** The columns (name -> Kusto type) the analyzer infers for the query's result. */
+export function kqlResultColumns(query: string): Record<string, string> {
+  const code = kusto().KustoCode.ParseAndAnalyze(query, schemaGlobals());
+  const columns = code.ResultType?.Columns;
+  if (!columns) throw new Error('the query has no tabular result');
+
+  return Object.fromEntries(toArray(columns).map((column) => [column.Name, column.Type.Name]));
 }
 
 /** A rendered column exists in the table's schema (so a typo cannot pass silently). */

@@ -17,7 +17,12 @@ import {
 } from '../../../shared/domain/kqlRenderer';
 import { EXCLUSION_EDGE_CASES } from '../../fixtures/exclusionEdgeCases';
 import type { KqlRow } from '../../support/kusto';
-import { compileCaseExpression, kqlDiagnostics, tableColumns } from '../../support/kusto';
+import {
+  compileCaseExpression,
+  kqlDiagnostics,
+  kqlResultColumns,
+  tableColumns,
+} from '../../support/kusto';
 
 // All KQL checks live in this one file: the parser's first analysis costs about a second.
 
@@ -121,6 +126,57 @@ describe('renderHuntQuery', () => {
     expect(summaryQuery.indexOf('extend ExclusionId')).toBeLessThan(
       summaryQuery.indexOf('summarize'),
     );
+  });
+
+  it('returns exactly the summary columns the findings are built from, with their types', () => {
+    const shared = {
+      Indicator: 'string',
+      OnIndicatorPort: 'bool',
+      Device: 'string',
+      Action: 'string',
+      Direction: 'string',
+      RemoteAddress: 'string',
+      ServicePort: 'int',
+      LocalAddress: 'string',
+      Count: 'long',
+      FirstSeen: 'datetime',
+      LastSeen: 'datetime',
+    };
+
+    expect(
+      kqlResultColumns(renderHuntQuery(request('DeviceNetworkEvents', LAB)).summaryQuery),
+    ).toEqual({
+      ...shared,
+      DeviceId: 'string',
+      ProcessFileName: 'string',
+      ProcessFolderPath: 'string',
+      ProcessParentFileName: 'string',
+      ProcessAccountName: 'string',
+      ProcessSHA256: 'string',
+      ExclusionId: 'string',
+      CommandLine: 'string',
+    });
+    expect(
+      kqlResultColumns(renderHuntQuery(request('CommonSecurityLog', [IPV6])).summaryQuery),
+    ).toEqual({
+      ...shared,
+      Vendor: 'string',
+    });
+  });
+
+  it('returns the sample columns, with the exclusion for Defender rows', () => {
+    const defender = kqlResultColumns(
+      renderHuntQuery(request('DeviceNetworkEvents', LAB)).sampleQuery,
+    );
+    const firewall = kqlResultColumns(
+      renderHuntQuery(request('CommonSecurityLog', LAB)).sampleQuery,
+    );
+
+    expect(Object.keys(defender)).toEqual([
+      ...HUNT_DEFINITIONS.DeviceNetworkEvents.sampleColumns,
+      'ExclusionId',
+    ]);
+    expect(Object.keys(firewall)).toEqual([...HUNT_DEFINITIONS.CommonSecurityLog.sampleColumns]);
   });
 
   it('searches the Palo Alto IPv6 columns only when an indicator is IPv6', () => {
