@@ -23,10 +23,10 @@ import type { TriggerDependencies } from './triggerDependencies';
 export const CONTAINMENT_INSTANCE = /^contain-[A-Za-z0-9._-]{1,200}$/;
 
 /**
- * How long the page's form stays valid. Short, because a page left open shows a plan that may have
- * changed since; never past the decision's deadline.
+ * The page's form stays valid until the decision's deadline and this long after it, so that a late
+ * decision is told that it missed the deadline rather than that the form is old.
  */
-export const FORM_LIFETIME_MS = 60 * 60 * 1000;
+export const FORM_GRACE_MS = 60 * 60 * 1000;
 
 /**
  * `GET /api/approvals/{instanceId}`: the approval page. Shows the containment's incidents with the
@@ -172,7 +172,7 @@ function offerTo(
     };
   }
 
-  const expiresAt = new Date(Math.min(deadline.getTime(), now.getTime() + FORM_LIFETIME_MS));
+  const expiresAt = new Date(deadline.getTime() + FORM_GRACE_MS);
   return {
     kind: 'form',
     postUrl: `/api/approvals/${encodeURIComponent(status.instanceId)}`,

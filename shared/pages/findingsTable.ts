@@ -20,21 +20,23 @@ export function findingsTable(findings: readonly JudgedFinding[], caption: strin
           <th scope="col">First seen</th>
           <th scope="col">Last seen</th>
           <th scope="col">Exclusion</th>
-          <th scope="col">Source</th>
         </tr>
       </thead>
       <tbody>
         ${findings.map(
           (finding) =>
             html`<tr>
-              <td>${finding.device}</td>
-              <td class="mono">${processText(finding)}</td>
-              <td class="mono">${remoteEndpointText(finding)}</td>
+              <td>
+                ${finding.device}<br /><small
+                  >${finding.table === 'DeviceNetworkEvents' ? 'Defender for Endpoint' : 'firewall log'}</small
+                >
+              </td>
+              <td class="process">${processText(finding)}</td>
+              <td class="endpoint">${remoteEndpointText(finding)}</td>
               <td class="num">${finding.count}</td>
               <td>${finding.firstSeen}</td>
               <td>${finding.lastSeen}</td>
               <td>${exclusionText(finding)}</td>
-              <td>${finding.table}</td>
             </tr>`,
         )}
       </tbody>

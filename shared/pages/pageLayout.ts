@@ -19,7 +19,8 @@ export interface PageFrame {
 const STYLE = `
 *,*::before,*::after{box-sizing:border-box}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:100%;line-height:1.5;color:#1b1b1b;background:#fff}
-body{margin:0}
+body{margin:0;overflow-wrap:break-word}
+main p,main li{overflow-wrap:anywhere}
 a{color:#0b4fa8}
 a:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible,summary:focus-visible,[tabindex]:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}
 .skip{position:absolute;left:-999px}
@@ -45,6 +46,8 @@ caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{border:1px solid #8c8c8c;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef0f3}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.process{min-width:16rem;overflow-wrap:anywhere}
+td.endpoint{white-space:nowrap}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 form.decision{border:1px solid #8c8c8c;padding:1rem;margin:1rem 0;max-width:40rem}
 label{display:block;font-weight:600;margin-bottom:.25rem}
@@ -65,7 +68,7 @@ pre{background:#f5f6f8;padding:.5rem;overflow-x:auto;font-size:.85rem;white-spac
 `.trim();
 
 // The stylesheet is a constant of this file, not input, so it is taken as it is.
-const STYLE_HTML = new SafeHtml(STYLE);
+const STYLE_ELEMENT = new SafeHtml(`<style>${STYLE}</style>`);
 
 /**
  * The Content-Security-Policy of every page: no script at all, only this stylesheet (by its hash,
@@ -95,9 +98,7 @@ export function renderPage(frame: PageFrame): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${frame.title} · C2 responder</title>
-        <style>
-          ${STYLE_HTML}
-        </style>
+        ${STYLE_ELEMENT}
       </head>
       <body>
         <a class="skip" href="#main">Skip to the content</a>
