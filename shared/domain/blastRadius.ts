@@ -69,13 +69,13 @@ export function checkRuleBudgets(
   if (adds > limits.maxRulesPerIncident) {
     return refused(
       'rules-per-incident',
-      `The plan for ${plan.indicators.join(', ')} adds ${adds} NSG rules, more than the ${limits.maxRulesPerIncident} allowed per incident (C2R_MAX_RULES_PER_INCIDENT); the plan is refused whole, not trimmed.`,
+      `The plan for ${plan.indicators.join(', ')} adds ${adds} NSG rule(s), more than the ${limits.maxRulesPerIncident} allowed per incident (C2R_MAX_RULES_PER_INCIDENT); the plan is refused whole, not trimmed.`,
     );
   }
   if (adds > 0 && writtenInLastHour + adds > limits.maxNewRulesPerHour) {
     return refused(
       'rules-per-hour',
-      `The plan for ${plan.indicators.join(', ')} adds ${adds} NSG rules, but ${writtenInLastHour} were written in the last hour and at most ${limits.maxNewRulesPerHour} are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.`,
+      `The plan for ${plan.indicators.join(', ')} adds ${adds} NSG rule(s), but ${writtenInLastHour} rule(s) were written in the last hour and at most ${limits.maxNewRulesPerHour} are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.`,
     );
   }
   return { ok: true };

@@ -176,7 +176,7 @@ describe('new rules per hour', () => {
     expect(output.containments[0]).toEqual(
       expect.objectContaining({
         outcome: 'refused',
-        summary: `The plan for ${INDICATOR} adds 2 NSG rules, but 19 were written in the last hour and at most 20 are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.`,
+        summary: `The plan for ${INDICATOR} adds 2 NSG rule(s), but 19 rule(s) were written in the last hour and at most 20 are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.`,
       }),
     );
   });
@@ -227,7 +227,7 @@ describe('new rules per hour', () => {
       ?.output as IncidentResponse;
 
     expect(output.containments[0]?.summary).toBe(
-      `The plan for ${INDICATOR} adds 2 NSG rules, but 2 were written in the last hour and at most 3 are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.`,
+      `The plan for ${INDICATOR} adds 2 NSG rule(s), but 2 rule(s) were written in the last hour and at most 3 are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.`,
     );
   });
 });

@@ -222,7 +222,7 @@ describe('the kill switch', () => {
 describe('blast-radius limits', () => {
   it('refuses a plan with more rules than one incident may add, in the same sentence in the audit record, the comment and the output', async () => {
     const sentence =
-      'The plan for 178.16.52.203:1889 adds 2 NSG rules, more than the 1 allowed per incident (C2R_MAX_RULES_PER_INCIDENT); the plan is refused whole, not trimmed.';
+      'The plan for 178.16.52.203:1889 adds 2 NSG rule(s), more than the 1 allowed per incident (C2R_MAX_RULES_PER_INCIDENT); the plan is refused whole, not trimmed.';
 
     const run = await cli(['respond', MALICIOUS], { C2R_MAX_RULES_PER_INCIDENT: '1' });
 

@@ -91,7 +91,7 @@ describe('rule budgets', () => {
       code: 'blast-radius',
       limit: 'rules-per-incident',
       reason:
-        'The plan for 178.16.52.203:1889 adds 3 NSG rules, more than the 2 allowed per incident (C2R_MAX_RULES_PER_INCIDENT); the plan is refused whole, not trimmed.',
+        'The plan for 178.16.52.203:1889 adds 3 NSG rule(s), more than the 2 allowed per incident (C2R_MAX_RULES_PER_INCIDENT); the plan is refused whole, not trimmed.',
     });
   });
 
@@ -109,7 +109,7 @@ describe('rule budgets', () => {
       code: 'blast-radius',
       limit: 'rules-per-hour',
       reason:
-        'The plan for 178.16.52.203:1889 adds 2 NSG rules, but 4 were written in the last hour and at most 5 are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.',
+        'The plan for 178.16.52.203:1889 adds 2 NSG rule(s), but 4 rule(s) were written in the last hour and at most 5 are allowed per hour (C2R_MAX_NEW_RULES_PER_HOUR); the plan is refused whole, not trimmed.',
     });
   });
 
