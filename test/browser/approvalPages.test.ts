@@ -36,6 +36,11 @@ const SCREENSHOTS = join(__dirname, '..', '..', 'test-results', 'browser');
 
 jest.setTimeout(60_000);
 
+/** The one browser API the tests read, typed here because the test build has no DOM library. */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { readonly backgroundColor: string };
+}
+
 let browser: BrowserContext | undefined;
 let profile: string;
 
@@ -157,7 +162,10 @@ describe('approval page in a browser', () => {
     expect(
       await page
         .getByRole('button', { name: 'Approve the block' })
-        .evaluate((button) => getComputedStyle(button).backgroundColor),
+        .evaluate(
+          (button) =>
+            (globalThis as unknown as BrowserWindow).getComputedStyle(button).backgroundColor,
+        ),
     ).toBe('rgb(11, 107, 45)');
     await page.screenshot({ path: join(SCREENSHOTS, 'approval-page.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -203,7 +211,7 @@ describe('approval page in a browser', () => {
     await page.keyboard.type('Authorised red-team infrastructure, ticket RT-1187.');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Reject the block');
+    expect(await page.locator(':focus').innerText()).toBe('Reject the block');
     await page.keyboard.press('Enter');
 
     await expectHeading(page, 'Decision recorded');
