@@ -86,11 +86,11 @@ export function createHuntAccumulator(request: HuntRequest): HuntAccumulator {
 
   return {
     add(row) {
-      const timeMs = logTimeMs(row[definition.timeColumn] ?? row[`${definition.timeColumn} [UTC]`]);
-      if (timeMs === undefined || timeMs < startMs || timeMs >= endMs) return;
-
+      // The address test first: it is one map lookup, and almost no row of an export is a hit.
       const hit = findEndpoint(row, endpoints, byAddress);
       if (!hit) return;
+      const timeMs = logTimeMs(row[definition.timeColumn] ?? row[`${definition.timeColumn} [UTC]`]);
+      if (timeMs === undefined || timeMs < startMs || timeMs >= endMs) return;
 
       const remotePort = portOf(row[hit.endpoint.port]);
       const onPortKey = remotePort === undefined ? undefined : hit.indicator.ports.get(remotePort);
