@@ -33,4 +33,10 @@ process.stdout.write(`
 The other lab incidents are one command each:
   npx c2-responder respond samples/incidents/benign.json --state ${state}
   npx c2-responder respond samples/incidents/no-activity.json --state ${state}
+
+To decide in a browser instead, respond without --approve-as in a fresh state, then serve it:
+  npx c2-responder respond samples/incidents/malicious.json --state .c2-responder/browser
+  npx c2-responder serve --state .c2-responder/browser
+and open the approval page (sign in as ${approver}; the local sign-in is for local use only):
+  http://127.0.0.1:7071/api/approvals/contain-178.16.52.203_1889
 `);
