@@ -183,7 +183,8 @@ function findEndpoint(
   for (const endpoint of endpoints) {
     const value = row[endpoint.address];
     if (typeof value !== 'string' || value.length === 0) continue;
-    const address = value.toLowerCase();
+    // Only IPv6 text has letters; `in~` compares it without case.
+    const address = value.includes(':') ? value.toLowerCase() : value;
     const indicator = byAddress.get(address);
     if (indicator) return { endpoint, address, indicator };
   }
