@@ -38,6 +38,11 @@ export class WebhookNotifier implements Notifier {
   ) {}
 
   async notifyApprovalRequested(notice: ApprovalNotice): Promise<void> {
+    if (carriesKey(notice.approvalUrl)) {
+      throw new Error(
+        'the approval link carries a key or a Durable management path; it is not posted to the webhook',
+      );
+    }
     const incidents = notice.incidentNumbers.map((number) => `#${number}`).join(', ');
     const text = `Approval needed: block ${notice.indicator} (verdict ${notice.verdict}; incidents ${incidents || 'none'}). Decide before ${notice.deadline}: ${notice.approvalUrl}`;
     const request = createPipelineRequest({
@@ -66,6 +71,25 @@ export class WebhookNotifier implements Notifier {
     }
     throw new Error(`${message}; check C2R_WEBHOOK_URL`);
   }
+}
+
+/**
+ * A Durable management URL (`/runtime/webhooks/durabletask/...`) or any link with a function or
+ * system key (`code=`) or a SAS signature (`sig=`) would hand whoever reads the channel the power
+ * to raise events or terminate instances; only the product's own pages may be posted.
+ */
+function carriesKey(link: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    return true;
+  }
+
+  return (
+    /\/runtime\/webhooks\//i.test(url.pathname) ||
+    ['code', 'sig', 'key'].some((name) => url.searchParams.has(name))
+  );
 }
 
 export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookNotifier {

@@ -47,6 +47,20 @@ describe('webhookNotifier', () => {
     });
   });
 
+  it.each([
+    'https://c2r.contoso.example/runtime/webhooks/durabletask/instances/contain-1?taskHub=x',
+    'https://c2r.contoso.example/api/approvals/contain-1?code=system-key',
+    'not a link',
+  ])('refuses to post a link that carries a key or a management path (%s)', async (link) => {
+    const notifier = createWebhookNotifier({ url, tlsOptions: { ca } });
+    const posted = bodies.length;
+
+    await expect(
+      notifier.notifyApprovalRequested({ ...NOTICE, approvalUrl: link }),
+    ).rejects.toThrow('the approval link carries a key or a Durable management path');
+    expect(bodies).toHaveLength(posted);
+  });
+
   it('fails without naming the secret webhook address when the hook refuses', async () => {
     status = 403;
     const notifier = createWebhookNotifier({ url, tlsOptions: { ca } });
