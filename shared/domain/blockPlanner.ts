@@ -154,6 +154,37 @@ export function blockPlanHash(plan: Pick<BlockPlan, 'rules' | 'expiresAt'>): str
   return sha256Hex(canonicalJson({ expiresAt: plan.expiresAt, rules }));
 }
 
+/**
+ * The approved plan with its time to live counted from `appliedAt`: a block lasts its time to live
+ * from the moment it is applied, however long the approval took (an approval may legitimately
+ * arrive after the time to live that started when the plan was made). New rules get the new
+ * expiry in their description; rules already present keep theirs. The hash is recomputed, and
+ * the caller audits both.
+ */
+export function planFromApproval(
+  plan: BlockPlan,
+  appliedAt: string,
+  timeToLiveMs: number,
+): BlockPlan {
+  const appliedMs = Date.parse(appliedAt);
+  if (Number.isNaN(appliedMs)) throw new RangeError(`appliedAt is not an ISO time: ${appliedAt}`);
+
+  const expiresAt = new Date(appliedMs + timeToLiveMs).toISOString();
+  const rules = plan.rules.map((planned) =>
+    planned.state === 'present'
+      ? planned
+      : {
+          ...planned,
+          rule: {
+            ...planned.rule,
+            description: describeBlock(planned.indicator, plan.incidentNumbers, expiresAt),
+          },
+        },
+  );
+  const retimed = { ...plan, expiresAt, rules };
+  return { ...retimed, hash: blockPlanHash(retimed) };
+}
+
 function placeRules(
   group: SecurityGroup,
   desired: readonly DesiredRule[],

@@ -11,6 +11,7 @@ import {
   blockPlanHash,
   planBlock,
   replanSecurityGroup,
+  planFromApproval,
 } from '../../../shared/domain/blockPlanner';
 import type { BlockPlanningInput, BlockSettings } from '../../../shared/domain/blockPlanner';
 import type { AssessedIndicator } from '../../../shared/domain/indicator';
@@ -510,6 +511,33 @@ describe('planBlock invariants', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('planFromApproval', () => {
+  it('counts the time to live from the approval and rehashes the plan', () => {
+    const planned = okPlan(plan());
+    const approvedAt = '2026-12-10T09:00:00.000Z';
+
+    const applied = planFromApproval(planned, approvedAt, SETTINGS.timeToLiveMs);
+
+    expect(applied.expiresAt).toBe(
+      new Date(Date.parse(approvedAt) + SETTINGS.timeToLiveMs).toISOString(),
+    );
+    expect(applied.hash).toBe(blockPlanHash(applied));
+    expect(applied.hash).not.toBe(planned.hash);
+    for (const rule of applied.rules) {
+      expect(rule.rule.description).toContain(`expires ${applied.expiresAt}`);
+      expect(rule.rule.priority).toBe(
+        planned.rules.find((p) => p.nsgId === rule.nsgId)?.rule.priority,
+      );
+    }
+  });
+
+  it('refuses a time that is not ISO', () => {
+    expect(() => planFromApproval(okPlan(plan()), 'yesterday', SETTINGS.timeToLiveMs)).toThrow(
+      RangeError,
     );
   });
 });
