@@ -20,6 +20,8 @@ export interface UpdateIncidentOutput {
   readonly status: string;
   readonly severity: string;
   readonly labels: readonly string[];
+  /** Set when the kill switch stopped the change: the incident is as it was. */
+  readonly refusal?: string;
 }
 
 function snapshot(incident: Incident): UpdateIncidentOutput {
@@ -85,6 +87,6 @@ export const updateIncident = defineActivity(
       before,
       after: killed || dryRun ? { wouldApply: input.change, because: input.reason } : after,
     });
-    return after;
+    return killed ? { ...after, refusal: KILL_SWITCH_REFUSAL } : after;
   },
 );

@@ -10,7 +10,11 @@ import { LOAD_INDICATOR_FEED, type LoadIndicatorFeedOutput } from '../activities
 import { READ_INCIDENT, type ReadIncidentOutput } from '../activities/readIncident';
 import { RECORD_AUDIT } from '../activities/recordAudit';
 import { RUN_HUNT, type RunHuntInput, type RunHuntOutput } from '../activities/runHunt';
-import { UPDATE_INCIDENT, type UpdateIncidentInput } from '../activities/updateIncident';
+import {
+  UPDATE_INCIDENT,
+  type UpdateIncidentInput,
+  type UpdateIncidentOutput,
+} from '../activities/updateIncident';
 import type { ResponseSettings } from '../shared/config/configuration';
 import type { AuditEntry } from '../shared/domain/auditRecord';
 import { commentId } from '../shared/domain/commentId';
@@ -202,7 +206,7 @@ export function* respondToIncident(
 
   if (verdict.kind === 'benign') {
     setStage({ stage: 'closing', verdict: verdict.kind });
-    yield update(
+    const closing = (yield update(
       'close',
       {
         close: {
@@ -212,8 +216,9 @@ export function* respondToIncident(
         },
       },
       'every finding is explained by a known benign activity',
-    );
-    return finish('closed-benign');
+    )) as UpdateIncidentOutput;
+    // Under the kill switch the incident was not closed, so it must not read as closed.
+    return finish(closing.refusal ? 'left-open' : 'closed-benign');
   }
   const blockable = match.indicators.filter((indicator) => indicator.blockability.blockable);
   if (verdict.kind !== 'malicious' || blockable.length === 0) return finish('left-open');

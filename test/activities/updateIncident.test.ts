@@ -68,7 +68,9 @@ describe('updateIncident on the Sentinel adapter', () => {
 
     const after = await update(CLOSE);
 
-    expect(after.status).toBe('Active');
+    expect(after).toEqual(
+      expect.objectContaining({ status: 'Active', refusal: KILL_SWITCH_REFUSAL }),
+    );
     expect(status()).toBe('Active');
     expect(world.sentinel.counters.puts).toBe(0);
     const [record] = await world.records();

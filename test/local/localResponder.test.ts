@@ -147,6 +147,27 @@ describe('kill switch read live by the activities', () => {
   });
 });
 
+describe('kill switch on a benign incident', () => {
+  it('leaves the incident open and says so, instead of reporting it closed', async () => {
+    const benign = await labIncident('benign');
+    const responder = await open({ settings: { C2R_KILL_SWITCH: 'true' } });
+
+    await respond(responder, benign);
+    const output = (await responder.host.getStatus(incidentInstanceId(benign.object.name)))
+      ?.output as IncidentResponse;
+    const closing = (await auditRecords(stateDirectory)).find(
+      (r) => r.action === 'incident.closed',
+    );
+
+    expect(output.verdict.kind).toBe('benign');
+    expect(output.outcome).toBe('left-open');
+    expect((await incidentDocument(stateDirectory, benign.object.name)).properties.status).not.toBe(
+      'Closed',
+    );
+    expect([closing?.outcome, closing?.reason]).toEqual(['refused', KILL_SWITCH_REFUSAL]);
+  });
+});
+
 describe('dry run turned on in the process while a containment waits', () => {
   it('records the approved plan as a dry run and writes no rule', async () => {
     let dry = false;
