@@ -1,6 +1,7 @@
 import { blocksForIndicator, expiredBlocks, type OwnBlock } from '../domain/blockExpiry';
 import type { AuditLog } from '../ports/auditLog';
 import type { NetworkSecurityGroups } from '../ports/networkSecurityGroups';
+import { KILL_SWITCH_REFUSAL } from '../ports/responderPorts';
 import { removeBlocks, type RuleRemoval } from './removeBlocks';
 
 export interface LiftSettings {
@@ -111,9 +112,7 @@ async function liftBlocks(
           outcome,
           target: `${block.nsgId}/securityRules/${block.rule.name}`,
           before: block.rule,
-          reason: settings.killSwitch
-            ? 'the kill switch is on: no NSG is changed'
-            : `dry run: ${request.reason}`,
+          reason: settings.killSwitch ? KILL_SWITCH_REFUSAL : `dry run: ${request.reason}`,
         },
         `${block.nsgId}/${block.rule.name}`,
       );
@@ -122,7 +121,7 @@ async function liftBlocks(
       outcome,
       rules: [],
       message: settings.killSwitch
-        ? `The kill switch is on: ${blocks.length} rule(s) were left in place.`
+        ? `${KILL_SWITCH_REFUSAL} ${blocks.length} rule(s) were left in place.`
         : `Dry run: ${blocks.length} rule(s) would have been removed.`,
     };
   }
