@@ -41,6 +41,12 @@ const MAX_ATTEMPTS = 8;
  * switch (ports.safety, not the frozen input: the approval may come hours after the start) and
  * checks the hourly rule budget again, since other plans may have been applied while this one
  * waited. A refusal writes nothing, so nothing is ever half applied by a refusal.
+ *
+ * Once writing has begun, the switch is not asked again: the plan is completed, so that it is not
+ * left half applied by this process. In Azure, turning the switch on restarts the Functions host,
+ * which may cut an application short; its retry then finds the switch on and is refused. The
+ * rules already written each have their `block.applied` record, and stay until an approver lifts
+ * them or they expire after the switch is off (expiry is a write too) (#7).
  */
 export const applyBlock = defineActivity(
   APPLY_BLOCK,
@@ -144,6 +150,8 @@ export const applyBlock = defineActivity(
  * succeeded `block.applied` records of rules that were new (a rule found already present costs
  * nothing). Dry-run records do not count: nothing was written. Records whose idempotency key starts
  * with `ownKeyPrefix` are left out: a retried application must not count its own first attempt.
+ * The query spans every partition of the last hour, a scan of that hour's records in the audit
+ * table (#7).
  */
 export async function rulesWrittenSince(
   audit: AuditLog,

@@ -10,7 +10,11 @@ import type { Indicator } from './indicator';
 export interface BlastRadiusLimits {
   /** C2R_MIN_CONFIDENCE: ThreatFox `confidence_level` (0-100) an indicator needs to be blocked. */
   readonly minConfidence: number;
-  /** C2R_MAX_RULES_PER_INCIDENT: new rules one plan may add, counted across all target NSGs. */
+  /**
+   * C2R_MAX_RULES_PER_INCIDENT: new rules one plan may add, counted across all target NSGs. A plan
+   * covers one indicator, so an incident with several blockable indicators may add this many per
+   * indicator; the hourly budget still bounds the total (#7).
+   */
   readonly maxRulesPerIncident: number;
   /** C2R_MAX_NEW_RULES_PER_HOUR: new rules written in any hour, across all incidents. */
   readonly maxNewRulesPerHour: number;
