@@ -150,8 +150,8 @@ export const applyBlock = defineActivity(
  * succeeded `block.applied` records of rules that were new (a rule found already present costs
  * nothing). Dry-run records do not count: nothing was written. Records whose idempotency key starts
  * with `ownKeyPrefix` are left out: a retried application must not count its own first attempt.
- * The query spans every partition of the last hour, a scan of that hour's records in the audit
- * table (#7).
+ * The query spans every partition and filters on `time`, which is no key in the Table audit log,
+ * so the service scans the whole table; fine at SOC volumes, not at any size (#7).
  */
 export async function rulesWrittenSince(
   audit: AuditLog,
