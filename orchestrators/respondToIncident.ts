@@ -19,6 +19,7 @@ import type { ResponseSettings } from '../shared/config/configuration';
 import type { AuditEntry } from '../shared/domain/auditRecord';
 import { commentId } from '../shared/domain/commentId';
 import {
+  containmentInstanceId,
   containmentResultEvent,
   type ContainmentOutcome,
   type ContainmentResult,
@@ -188,6 +189,15 @@ export function* respondToIncident(
       verdict,
       indicatorNotes: match.notes,
       auditReference: `instance ${instanceId}, audit partition ${input.incidentName}`,
+      approvalLinks:
+        verdict.kind === 'malicious'
+          ? match.indicators
+              .filter((indicator) => indicator.blockability.blockable)
+              .map((indicator) => ({
+                indicator: indicator.key,
+                url: `${settings.publicBaseUrl}/api/approvals/${encodeURIComponent(containmentInstanceId(indicator.key))}`,
+              }))
+          : [],
     }),
   );
 
@@ -282,7 +292,21 @@ export function* respondToIncident(
             };
     }
     results.push(result);
-    yield comment(`containment/${indicator.key}`, renderContainmentComment(result));
+    yield comment(
+      `containment/${indicator.key}`,
+      renderContainmentComment(result, {
+        affectedDevices: verdict.findings
+          .filter(
+            (finding) => finding.indicator === indicator.key && finding.direction === 'outbound',
+          )
+          .map((finding) =>
+            // A firewall row names the firewall; the affected machine is the session's local side.
+            finding.table === 'CommonSecurityLog'
+              ? (finding.localAddress ?? finding.device)
+              : finding.device,
+          ),
+      }),
+    );
   }
 
   const outcome = incidentOutcome(results.map((result) => result.outcome));
