@@ -4,6 +4,7 @@ import { applyBlockPlan } from '../shared/containment/applyBlockPlan';
 import type { ResponseSettings } from '../shared/config/configuration';
 import { checkRuleBudgets, RULE_RATE_WINDOW_MS } from '../shared/domain/blastRadius';
 import type { BlockPlan } from '../shared/domain/blockPlan';
+import { blockPlanHash, planFromApproval } from '../shared/domain/blockPlanner';
 import type { AuditLog } from '../shared/ports/auditLog';
 import { KILL_SWITCH_REFUSAL } from '../shared/ports/responderPorts';
 import { auditContextSchema, type AuditContext } from './auditContext';
@@ -89,7 +90,15 @@ export const applyBlock = defineActivity(
       return { plan, verified: true, dryRun: true };
     }
 
-    const application = await applyBlockPlan(ports.securityGroups, plan, {
+    // The time to live counts from now, the moment of applying, not from the planning.
+    if (blockPlanHash(plan) !== plan.hash) {
+      return refuse(
+        'The plan no longer matches the hash that was approved; nothing was written.',
+        'plan-tampered',
+      );
+    }
+    const retimed = planFromApproval(plan, time(), settings.blockTtlMs);
+    const application = await applyBlockPlan(ports.securityGroups, retimed, {
       settings: { priorityBand: settings.priorityBand, timeToLiveMs: settings.blockTtlMs },
       now: time(),
       maxAttempts: MAX_ATTEMPTS,
@@ -97,8 +106,8 @@ export const applyBlock = defineActivity(
     });
 
     const appliedPlan: BlockPlan = {
-      ...plan,
-      rules: plan.rules.map((planned) => {
+      ...retimed,
+      rules: retimed.rules.map((planned) => {
         const applied = application.rules.find(
           (rule) => rule.nsgId === planned.nsgId && rule.ruleName === planned.rule.name,
         );
@@ -139,7 +148,7 @@ export const applyBlock = defineActivity(
       action: application.ok ? 'block.verified' : 'block.failed',
       outcome: application.ok ? 'succeeded' : 'failed',
       reason: problem || undefined,
-      details: { planHash: plan.hash, reads: application.reads },
+      details: { approvedPlanHash: plan.hash, planHash: retimed.hash, reads: application.reads },
     });
     return { plan: appliedPlan, verified: application.ok, problem: problem || undefined };
   },
