@@ -18,4 +18,7 @@ registerTriggers({
   securityGroups: ports.securityGroups,
   clock: ports.clock,
   orchestrationClient: ports.orchestrationClient,
+  antiForgeryKey: configuration.antiForgeryKey
+    ? Buffer.from(configuration.antiForgeryKey, 'base64')
+    : undefined,
 });

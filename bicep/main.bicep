@@ -54,6 +54,10 @@ param responder responderSettingsType = {}
 @secure()
 param webhookUrl string = ''
 
+@description('Required. Base64 key of at least 32 bytes that signs the approval form (C2R_ANTIFORGERY_KEY), e.g. `openssl rand -base64 32`.')
+@secure()
+param antiForgeryKey string
+
 @description('Optional. Name of the audit table.')
 @minLength(3)
 @maxLength(63)
@@ -212,7 +216,7 @@ var runtimeSettings = union(
 )
 
 // Exactly the settings shared/config/configuration.ts reads (PRODUCT_SETTINGS); C2R_WEBHOOK_URL
-// is added by the appSettings module because it is secure. test/bicep/main.test.ts holds the two
+// and C2R_ANTIFORGERY_KEY are added by the appSettings module because they are secure. test/bicep/main.test.ts holds the two
 // lists together.
 var productSettings = {
   C2R_MODE: 'azure'
@@ -248,6 +252,7 @@ module appSettings 'modules/appSettings.bicep' = {
     runtimeSettings: runtimeSettings
     productSettings: productSettings
     webhookUrl: webhookUrl
+    antiForgeryKey: antiForgeryKey
   }
 }
 

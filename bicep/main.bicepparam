@@ -25,6 +25,10 @@ param approvers = [
 // az ad sp list --display-name "Azure Security Insights" --query "[0].id" -o tsv
 param sentinelAutomationPrincipalId = '00000000-0000-0000-0000-000000000000'
 
+// Signs the approval form: azd env set C2R_ANTIFORGERY_KEY "$(openssl rand -base64 32)".
+// The app refuses to start without one of at least 32 bytes.
+param antiForgeryKey = readEnvironmentVariable('C2R_ANTIFORGERY_KEY', '')
+
 param durableBackend = 'AzureStorage'
 
 param responder = {

@@ -17,6 +17,10 @@ param productSettings appSettingsType
 @secure()
 param webhookUrl string = ''
 
+@description('Required. The key that signs the approval form (C2R_ANTIFORGERY_KEY).')
+@secure()
+param antiForgeryKey string
+
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
 }
@@ -24,5 +28,5 @@ resource site 'Microsoft.Web/sites@2024-04-01' existing = {
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(runtimeSettings, productSettings, { C2R_WEBHOOK_URL: webhookUrl })
+  properties: union(runtimeSettings, productSettings, { C2R_WEBHOOK_URL: webhookUrl }, { C2R_ANTIFORGERY_KEY: antiForgeryKey })
 }

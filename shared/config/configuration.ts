@@ -29,6 +29,7 @@ export const PRODUCT_SETTINGS = [
   'C2R_MAX_NEW_RULES_PER_HOUR',
   'C2R_MIN_CONFIDENCE',
   'C2R_BRIDGE_IDENTITIES',
+  'C2R_ANTIFORGERY_KEY',
   'AZURE_CLIENT_ID',
 ] as const;
 
@@ -43,10 +44,14 @@ export const REQUIRED_IN_AZURE: readonly ProductSetting[] = [
   'C2R_AUDIT_TABLE_ENDPOINT',
   'C2R_PUBLIC_BASE_URL',
   'AZURE_CLIENT_ID',
+  'C2R_ANTIFORGERY_KEY',
 ];
 
 /** Settings that are secrets or carry one; `config check` never prints them. */
-export const SECRET_SETTINGS: readonly ProductSetting[] = ['C2R_WEBHOOK_URL'];
+export const SECRET_SETTINGS: readonly ProductSetting[] = [
+  'C2R_WEBHOOK_URL',
+  'C2R_ANTIFORGERY_KEY',
+];
 
 export interface PriorityBand {
   readonly lowest: number;
@@ -85,6 +90,8 @@ export interface Configuration {
    * managed identity. Empty: any caller that App Service Authentication lets through.
    */
   readonly bridgeIdentities?: readonly string[];
+  /** Base64 key that signs the approval form's anti-forgery tokens (secret). */
+  readonly antiForgeryKey?: string;
   /**
    * Platform, not product: App Service Authentication is on (`WEBSITE_AUTH_ENABLED`). Only then
    * does the platform strip client-sent `x-ms-client-principal` headers, so only then is a caller
@@ -209,6 +216,13 @@ const schema = z.object({
   C2R_MAX_RULES_PER_INCIDENT: integer(10, 1, 1000),
   C2R_MAX_NEW_RULES_PER_HOUR: integer(20, 1, 10_000),
   C2R_MIN_CONFIDENCE: integer(50, 0, 100),
+  // Signs the approval form's anti-forgery tokens; the same on every instance of the app.
+  C2R_ANTIFORGERY_KEY: optionalText.refine(
+    (v) =>
+      v === undefined ||
+      (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32),
+    { message: 'must be a base64 key of at least 32 bytes (e.g. openssl rand -base64 32)' },
+  ),
   C2R_BRIDGE_IDENTITIES: list.refine((ids) => ids.every((id) => GUID.test(id)), {
     message: 'must be comma-separated object ids or client ids (GUIDs) of the bridge identity',
   }),
@@ -270,6 +284,7 @@ export function readConfiguration(
     webhookUrl: s.C2R_WEBHOOK_URL,
     azureClientId: s.AZURE_CLIENT_ID,
     bridgeIdentities: s.C2R_BRIDGE_IDENTITIES,
+    antiForgeryKey: s.C2R_ANTIFORGERY_KEY,
     authenticationEnabled: /^true$/i.test(environment.WEBSITE_AUTH_ENABLED?.trim() ?? ''),
   };
   return deepFreeze(configuration);

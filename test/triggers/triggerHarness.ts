@@ -42,6 +42,7 @@ export const AZURE_ENVIRONMENT: Readonly<Record<string, string>> = {
   C2R_PUBLIC_BASE_URL: PUBLIC_BASE_URL,
   C2R_BRIDGE_IDENTITIES: BRIDGE_OBJECT_ID,
   AZURE_CLIENT_ID: '2d7c9a4e-1b3f-4c5d-8e6f-7a8b9c0d1e2f',
+  C2R_ANTIFORGERY_KEY: Buffer.alloc(32, 7).toString('base64'),
   WEBSITE_AUTH_ENABLED: 'True',
 };
 

@@ -131,6 +131,7 @@ describe('c2-responder config check', () => {
       'C2R_AUDIT_TABLE_ENDPOINT: is required when C2R_MODE is azure',
       'C2R_PUBLIC_BASE_URL: is required when C2R_MODE is azure',
       'AZURE_CLIENT_ID: is required when C2R_MODE is azure',
+      'C2R_ANTIFORGERY_KEY: is required when C2R_MODE is azure',
     ]);
   });
 
