@@ -1,44 +1,13 @@
 import type { HttpHandler, HttpRequest, InvocationContext } from '@azure/functions';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 
-import type { AuditAction, AuditRecord } from '../shared/domain/auditRecord';
+import { AUDIT_ACTIONS } from '../shared/domain/auditRecord';
+import { auditRecordsCsv } from '../shared/pages/auditCsv';
 import { ValidationError } from '../shared/domain/validationError';
 import type { AuditQuery } from '../shared/ports/auditLog';
 import { readCaller } from './callerIdentity';
 import { answer, answerFailures, refusal } from './httpAnswer';
 import type { TriggerDependencies } from './triggerDependencies';
-
-const AUDIT_ACTIONS = [
-  'incident.received',
-  'incident.read',
-  'indicators.matched',
-  'hunt.completed',
-  'verdict.reached',
-  'incident.commented',
-  'incident.closed',
-  'incident.updated',
-  'containment.started',
-  'containment.joined',
-  'plan.created',
-  'plan.refused',
-  'approval.requested',
-  'approval.submitted',
-  'approval.decided',
-  'approval.refused',
-  'approval.timed-out',
-  'block.applied',
-  'block.verified',
-  'block.failed',
-  'block.expired',
-  'block.unblocked',
-  'notification.sent',
-] as const satisfies readonly AuditAction[];
-// Fails to compile when shared/domain/auditRecord.ts gains an action this list lacks.
-const everyAction: Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]> extends never
-  ? true
-  : never = true;
-void everyAction;
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
@@ -56,26 +25,6 @@ const querySchema = z.object({
   continuationToken: z.string().max(4000).optional(),
   format: z.enum(['json', 'csv']).optional(),
 });
-
-const CSV_COLUMNS = [
-  'partition',
-  'sequence',
-  'time',
-  'actor',
-  'action',
-  'outcome',
-  'incidentId',
-  'incidentNumber',
-  'instanceId',
-  'target',
-  'reason',
-  'details',
-  'before',
-  'after',
-  'idempotencyKey',
-  'previousHash',
-  'hash',
-] as const;
 
 /**
  * `GET /api/audit`: audit records by incident, partition, time range (`from` inclusive, `to`
@@ -123,7 +72,7 @@ export function queryAudit(dependencies: TriggerDependencies): HttpHandler {
         if (wantsCsv(request, options.format)) {
           return {
             status: 200,
-            body: toCsv(page.records),
+            body: auditRecordsCsv(page.records),
             headers: {
               'content-type': 'text/csv; charset=utf-8',
               'cache-control': 'no-store',
@@ -159,21 +108,4 @@ function nextPageUrl(publicBaseUrl: string, request: HttpRequest, token: string)
   url.searchParams.set('continuationToken', token);
 
   return `${publicBaseUrl}${url.pathname}${url.search}`;
-}
-
-/**
- * One row a record, nested values as JSON. Cells that a spreadsheet would run as a formula
- * (`=`, `+`, `-`, `@`, tab, CR at the start; OWASP CSV injection) are escaped, because actors,
- * reasons and incident titles come from outside.
- */
-function toCsv(records: readonly AuditRecord[]): string {
-  const rows = records.map((record) =>
-    CSV_COLUMNS.map((column) => {
-      const value = record[column];
-      if (value === undefined || value === null) return '';
-      return typeof value === 'object' ? JSON.stringify(value) : String(value);
-    }),
-  );
-
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], escape_formulas: true });
 }

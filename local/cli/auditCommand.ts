@@ -1,6 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
-
 import type { AuditRecord } from '../../shared/domain/auditRecord';
+import { auditRecordsCsv } from '../../shared/pages/auditCsv';
 import type { AuditLog } from '../../shared/ports/auditLog';
 import {
   CommandError,
@@ -18,25 +17,6 @@ export interface AuditOptions extends StateOptions {
   readonly json?: boolean;
   readonly csv?: boolean;
 }
-
-export const AUDIT_CSV_COLUMNS = [
-  'partition',
-  'sequence',
-  'time',
-  'actor',
-  'action',
-  'outcome',
-  'incidentId',
-  'incidentNumber',
-  'instanceId',
-  'target',
-  'reason',
-  'before',
-  'after',
-  'details',
-  'previousHash',
-  'hash',
-] as const;
 
 async function allRecords(audit: AuditLog, incidentId: string | undefined): Promise<AuditRecord[]> {
   const records: AuditRecord[] = [];
@@ -60,21 +40,7 @@ export async function auditCommand(env: CommandEnvironment, options: AuditOption
   if (options.json) {
     printJson(env, { records, verification });
   } else if (options.csv) {
-    env.stdout.write(
-      stringify(
-        records.map((record) =>
-          AUDIT_CSV_COLUMNS.map((column) => {
-            const value = record[column];
-            return value === undefined
-              ? ''
-              : typeof value === 'object'
-                ? JSON.stringify(value)
-                : String(value);
-          }),
-        ),
-        { header: true, columns: [...AUDIT_CSV_COLUMNS] },
-      ),
-    );
+    env.stdout.write(auditRecordsCsv(records));
   } else {
     const rows = records.map((record) => [
       record.time.slice(0, 19).replace('T', ' '),

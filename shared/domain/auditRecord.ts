@@ -3,30 +3,33 @@
  * partition (an incident, a containment, or the system) form a hash chain, so an edited or removed
  * record is detected. Chaining lives in auditChain.ts.
  */
-export type AuditAction =
-  | 'incident.received'
-  | 'incident.read'
-  | 'indicators.matched'
-  | 'hunt.completed'
-  | 'verdict.reached'
-  | 'incident.commented'
-  | 'incident.closed'
-  | 'incident.updated'
-  | 'containment.started'
-  | 'containment.joined'
-  | 'plan.created'
-  | 'plan.refused'
-  | 'approval.requested'
-  | 'approval.submitted'
-  | 'approval.decided'
-  | 'approval.refused'
-  | 'approval.timed-out'
-  | 'block.applied'
-  | 'block.verified'
-  | 'block.failed'
-  | 'block.expired'
-  | 'block.unblocked'
-  | 'notification.sent';
+export const AUDIT_ACTIONS = [
+  'incident.received',
+  'incident.read',
+  'indicators.matched',
+  'hunt.completed',
+  'verdict.reached',
+  'incident.commented',
+  'incident.closed',
+  'incident.updated',
+  'containment.started',
+  'containment.joined',
+  'plan.created',
+  'plan.refused',
+  'approval.requested',
+  'approval.submitted',
+  'approval.decided',
+  'approval.refused',
+  'approval.timed-out',
+  'block.applied',
+  'block.verified',
+  'block.failed',
+  'block.expired',
+  'block.unblocked',
+  'notification.sent',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditOutcome = 'succeeded' | 'refused' | 'failed' | 'skipped' | 'dry-run';
 
