@@ -13,6 +13,8 @@ export interface RequestApprovalInput {
   /** The product's own approval page; never a Durable management link, which carries a key. */
   readonly approvalUrl: string;
   readonly incidentNumbers: readonly number[];
+  /** What the approval must acknowledge, when the indicator needs it. */
+  readonly note?: string;
   readonly audit: AuditContext;
 }
 
@@ -25,6 +27,7 @@ export const requestApproval = defineActivity(
     deadline: z.iso.datetime(),
     approvalUrl: z.string().url(),
     incidentNumbers: z.array(z.number().int()),
+    note: z.string().optional(),
     audit: auditContextSchema,
   }),
   async (input, ports): Promise<void> => {
@@ -34,6 +37,7 @@ export const requestApproval = defineActivity(
       verdict: 'malicious',
       approvalUrl: input.approvalUrl,
       deadline: input.deadline,
+      note: input.note,
     });
 
     await ports.audit.append({

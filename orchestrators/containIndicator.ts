@@ -156,6 +156,7 @@ export function* containIndicator(
     deadline: request.deadline,
     approvalUrl,
     incidentNumbers: incidents.map((incident) => incident.number),
+    note: approvalNote,
     audit: activityAudit(ACTOR, 'approval-requested'),
   } satisfies RequestApprovalInput);
 

@@ -5,6 +5,8 @@ export interface ApprovalNotice {
   readonly verdict: string;
   readonly approvalUrl: string;
   readonly deadline: string;
+  /** What the approver must acknowledge in the decision's reason (e.g. a compromised legitimate host). */
+  readonly note?: string;
 }
 
 export interface Notifier {

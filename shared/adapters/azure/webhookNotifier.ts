@@ -44,7 +44,7 @@ export class WebhookNotifier implements Notifier {
       );
     }
     const incidents = notice.incidentNumbers.map((number) => `#${number}`).join(', ');
-    const text = `Approval needed: block ${notice.indicator} (verdict ${notice.verdict}; incidents ${incidents || 'none'}). Decide before ${notice.deadline}: ${notice.approvalUrl}`;
+    const text = `Approval needed: block ${notice.indicator} (verdict ${notice.verdict}; incidents ${incidents || 'none'}). Decide before ${notice.deadline}: ${notice.approvalUrl}${notice.note ? ` Note: ${notice.note}` : ''}`;
     const request = createPipelineRequest({
       url: this.url,
       method: 'POST',

@@ -18,6 +18,7 @@ export class ConsoleNotifier implements Notifier {
     const text = [
       `Approval needed: block ${notice.indicator} (verdict ${notice.verdict}; incidents ${incidents || 'none'}).`,
       `  Decide before ${notice.deadline}: ${notice.approvalUrl}`,
+      ...(notice.note ? [`  Note: ${notice.note}`] : []),
       '',
     ].join('\n');
 
