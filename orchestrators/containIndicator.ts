@@ -15,10 +15,12 @@ import {
 import { timerSegments } from '../shared/domain/approvalTimer';
 import { requiredAcknowledgement } from '../shared/domain/blastRadius';
 import type { AuditEntry } from '../shared/domain/auditRecord';
-import type { BlockPlan, PlanningResult } from '../shared/domain/blockPlan';
+import type { PlanningResult } from '../shared/domain/blockPlan';
 import {
   APPROVAL_DECISION_EVENT,
   INCIDENT_JOINED_EVENT,
+  type ContainmentStage,
+  type ContainmentStatus,
   type ContainmentResult,
   type IncidentRef,
 } from '../shared/domain/containment';
@@ -26,21 +28,7 @@ import { transientRetry } from './retryPolicies';
 
 export { CONTAIN_INDICATOR };
 
-export type ContainmentStage = 'planning' | 'awaiting-approval' | 'blocking' | 'done';
-
-export interface ContainmentStatus {
-  readonly stage: ContainmentStage;
-  readonly indicator: string;
-  readonly incidents: readonly IncidentRef[];
-  readonly plan?: BlockPlan;
-  readonly deadline?: string;
-  readonly approvalUrl?: string;
-  /** Why the last decision was not counted, in the words the analyst saw. */
-  readonly lastRefusal?: string;
-  /** What an approval must acknowledge in its reason (a compromised legitimate host). */
-  readonly approvalNote?: string;
-  readonly outcome?: ContainmentResult['outcome'];
-}
+export type { ContainmentStage, ContainmentStatus };
 
 const ACTOR = 'system:containIndicator';
 

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 
-import type { ContainmentStatus } from '../orchestrators/containIndicator';
+import type { ContainmentStatus } from '../shared/domain/containment';
 import { verifyAntiForgeryToken, type AntiForgeryCheck } from '../shared/domain/antiForgeryToken';
 import { renderDecisionResultPage } from '../shared/pages/decisionResultPage';
 import { describeContainment, resultOf, timelineUrl } from './approvalPage';

@@ -1,6 +1,6 @@
 import type { HttpHandler, HttpRequest, InvocationContext } from '@azure/functions';
 
-import type { ContainmentStatus } from '../orchestrators/containIndicator';
+import type { ContainmentStatus } from '../shared/domain/containment';
 import type { IncidentResponse, IncidentStatus } from '../orchestrators/respondToIncident';
 import { incidentInstanceId } from '../shared/domain/containment';
 import type { InstanceStatus } from '../shared/ports/orchestrationClient';

@@ -1,22 +1,20 @@
 import type { BlockPlan } from '../domain/blockPlan';
-import { incidentInstanceId, type ContainmentResult } from '../domain/containment';
+import {
+  incidentInstanceId,
+  type ContainmentResult,
+  type ContainmentStatus,
+} from '../domain/containment';
 import type { JudgedFinding } from '../domain/finding';
 import type { VerdictKind } from '../domain/verdict';
 import type { AuditLog } from '../ports/auditLog';
 import type { OrchestrationClient, RuntimeStatus } from '../ports/orchestrationClient';
 
-/** An incident's containment as the analyst needs to see it. */
-export interface ContainmentReport {
+/** An incident's containment as the analyst needs to see it: its status, and its result once done. */
+export interface ContainmentReport extends Partial<
+  Omit<ContainmentStatus, 'indicator' | 'incidents'>
+> {
   readonly indicator: string;
   readonly instanceId: string;
-  readonly stage?: string;
-  readonly plan?: BlockPlan;
-  readonly deadline?: string;
-  readonly approvalUrl?: string;
-  readonly lastRefusal?: string;
-  /** What an approval must acknowledge in its reason (a compromised legitimate host). */
-  readonly approvalNote?: string;
-  readonly outcome?: ContainmentResult['outcome'];
   /** The result's sentence, once finished: the same words as the comment and the audit record. */
   readonly summary?: string;
   readonly dryRun?: boolean;

@@ -47,3 +47,20 @@ export interface ContainmentResult {
   readonly decisionReason?: string;
   readonly dryRun?: boolean;
 }
+
+/** Where a containment stands, in its Durable custom status. */
+export type ContainmentStage = 'planning' | 'awaiting-approval' | 'blocking' | 'done';
+
+export interface ContainmentStatus {
+  readonly stage: ContainmentStage;
+  readonly indicator: string;
+  readonly incidents: readonly IncidentRef[];
+  readonly plan?: BlockPlan;
+  readonly deadline?: string;
+  readonly approvalUrl?: string;
+  /** Why the last decision was not counted, in the words the analyst saw. */
+  readonly lastRefusal?: string;
+  /** What an approval must acknowledge in its reason (a compromised legitimate host). */
+  readonly approvalNote?: string;
+  readonly outcome?: ContainmentResult['outcome'];
+}

@@ -1,3 +1,4 @@
+import { escapeHtml } from './htmlEscape';
 import type { BlockPlan } from './blockPlan';
 import type { ContainmentResult } from './containment';
 import type { JudgedFinding } from './finding';
@@ -15,15 +16,6 @@ export const COMMENT_LIMIT = 30_000;
 /** Long command lines are shortened before escaping, so that no entity is ever cut in two. */
 const COMMAND_LINE_SHOWN = 160;
 const DEVICES_SHOWN = 50;
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const VERDICT_TITLE: Record<Verdict['kind'], string> = {
   malicious: 'Malicious: traffic to the C2 endpoint that no known benign activity explains',

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../domain/htmlEscape';
+
 /**
  * HTML built from templates in which every interpolated value is escaped unless it is itself
  * SafeHtml, so that incident titles, process command lines and audit reasons (all attacker
@@ -24,14 +26,7 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
 }
 
 /** Escapes the five characters that matter in element content and quoted attribute values. */
-export function escapeText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+export const escapeText = escapeHtml;
 
 function render(value: HtmlValue): string {
   if (value instanceof SafeHtml) return value.text;
