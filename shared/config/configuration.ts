@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { parseAllowlist } from '../domain/blockability';
+import { isValidationError } from '../domain/validationError';
 import { parseIsoDuration } from './isoDuration';
 
 /**
@@ -195,7 +197,16 @@ const schema = z.object({
   C2R_APPROVAL_TIMEOUT: duration('PT4H', 60_000),
   C2R_TIMEOUT_POLICY: z.enum(['escalate', 'leave-open']).default('escalate'),
   C2R_APPROVERS: list,
-  C2R_ALLOWLIST: list,
+  C2R_ALLOWLIST: list.transform((entries, ctx) => {
+    // Checked here, not at the first hunt: a bad entry would otherwise fail every response.
+    try {
+      parseAllowlist(entries);
+    } catch (error) {
+      if (!isValidationError(error)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.problems.join('; ') });
+    }
+    return entries;
+  }),
   C2R_LOOKBACK: duration('PT1H', 0),
   C2R_AUDIT_TABLE_ENDPOINT: optionalText.refine((v) => v === undefined || /^https:\/\//.test(v), {
     message: 'must be an https URL of the Table service',

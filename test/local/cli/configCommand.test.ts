@@ -71,6 +71,14 @@ describe('c2-responder config check', () => {
     expect(run.stderr).toBe('c2-responder: the configuration has 3 problem(s)\n');
   });
 
+  it('reports a malformed allowlist entry and exits 1', async () => {
+    const run = await check({ C2R_ALLOWLIST: '198.51.100.0/24,10.0.0.300' });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('1 problem(s):');
+    expect(run.stdout).toMatch(/^ {2}- C2R_ALLOWLIST: entry 2 "10\.0\.0\.300": /m);
+  });
+
   it('never shows a secret, neither as a value nor inside a problem', async () => {
     const text = await check({ C2R_WEBHOOK_URL: WEBHOOK, C2R_MIN_CONFIDENCE: '-1' });
     const json = await check({ C2R_WEBHOOK_URL: WEBHOOK }, ['--json']);

@@ -78,6 +78,26 @@ describe('configuration', () => {
     expect(Object.isFrozen(configuration.response.approvers)).toBe(true);
   });
 
+  it('names every bad allowlist entry in the one configuration error', () => {
+    const problems = problemsOf({
+      C2R_ALLOWLIST: '10.0.0.0/8, not-an-ip, 203.0.113.7, 2001:db8::/200',
+      C2R_MIN_CONFIDENCE: '101',
+    });
+
+    const allowlist = problems.filter((problem) => problem.startsWith('C2R_ALLOWLIST: '));
+    expect(allowlist).toHaveLength(1);
+    expect(allowlist[0]).toMatch(/entry 2 "not-an-ip"/);
+    expect(allowlist[0]).toMatch(/entry 4 "2001:db8::\/200"/);
+    expect(allowlist[0]).not.toMatch(/entry [13] /);
+    expect(problems).toContainEqual(expect.stringMatching(/^C2R_MIN_CONFIDENCE: /));
+  });
+
+  it('keeps a valid allowlist as configured', () => {
+    const configuration = readConfiguration({ C2R_ALLOWLIST: '178.16.52.0/24 2a02:cf40:1::5' });
+
+    expect(configuration.response.allowlist).toEqual(['178.16.52.0/24', '2a02:cf40:1::5']);
+  });
+
   it('lists only settings that start with the product prefix, plus the identity client id', () => {
     expect(PRODUCT_SETTINGS.every((name) => /^C2R_/.test(name) || name === 'AZURE_CLIENT_ID')).toBe(
       true,
