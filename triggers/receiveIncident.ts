@@ -21,8 +21,9 @@ export function incidentStatusUrl(publicBaseUrl: string, incidentId: string): st
 
 /**
  * `POST /api/incidents`: the Sentinel incident trigger body that the bridge Logic App forwards.
- * Starts at most one response per incident: the status is checked first, because starting with an
- * existing instance id silently replaces a running instance (Durable Functions).
+ * Starts at most one running response per incident: the status is checked first, because starting
+ * with an existing instance id silently replaces a running instance (Durable Functions). A response
+ * that failed is started again; a running or completed one is reported as a duplicate.
  */
 export function receiveIncident(dependencies: TriggerDependencies): HttpHandler {
   const { configuration, audit, clock } = dependencies;
@@ -56,7 +57,10 @@ export function receiveIncident(dependencies: TriggerDependencies): HttpHandler 
         } as const;
 
         const existing = await client.getStatus(instanceId);
-        if (existing) {
+        // A failed response is no answer: a new delivery starts a fresh one under the same id,
+        // which Durable allows for an instance that is no longer running.
+        const retried = existing?.runtimeStatus === 'Failed' ? existing : undefined;
+        if (existing && !retried) {
           await audit.append({
             ...received,
             outcome: 'skipped',
@@ -70,6 +74,9 @@ export function receiveIncident(dependencies: TriggerDependencies): HttpHandler 
         await audit.append({
           ...received,
           outcome: 'succeeded',
+          ...(retried && {
+            reason: `the previous response failed (${retried.lastUpdatedTime}); a new one was started`,
+          }),
           details: {
             incidentNumber: incident.number,
             severity: incident.severity,
@@ -77,7 +84,9 @@ export function receiveIncident(dependencies: TriggerDependencies): HttpHandler 
             hostEntities: incident.hosts.length,
             notes: incident.notes ?? [],
           },
-          idempotencyKey: `${instanceId}/received`,
+          idempotencyKey: retried
+            ? `${instanceId}/received/after-failure/${retried.lastUpdatedTime}`
+            : `${instanceId}/received`,
         });
         const input: RespondToIncidentInput = {
           incidentArmId: incident.armId,
@@ -90,12 +99,16 @@ export function receiveIncident(dependencies: TriggerDependencies): HttpHandler 
           return duplicateAnswer(raced, incident, statusUrl);
         }
 
-        context.info(`${logIds}: response started for incident ${incident.number}`);
+        context.info(
+          `${logIds}: response ${retried ? 'started again after a failure' : 'started'} for incident ${incident.number}`,
+        );
         return answer(
           202,
           {
             accepted: true,
-            message: `The response to incident ${incident.number} has started.`,
+            message: retried
+              ? `The previous response to incident ${incident.number} failed; a new one has started.`
+              : `The response to incident ${incident.number} has started.`,
             incidentId: incident.name,
             instanceId,
             statusUrl,

@@ -97,6 +97,31 @@ describe('POST /api/incidents', () => {
     expect(harness.client.started).toEqual([]);
   });
 
+  it('starts a new response when the previous one failed, and audits why', async () => {
+    harness.client.put(MALICIOUS_INSTANCE, {
+      name: 'respondToIncident',
+      runtimeStatus: 'Failed',
+      output: 'Activity function runHunt failed: EIO',
+    });
+
+    const answer = await harness.invoke('POST', '/api/incidents', {
+      body: await sampleIncident('malicious'),
+      headers: BRIDGE,
+    });
+
+    expect(answer.status).toBe(202);
+    expect(answer.json.message).toBe(
+      'The previous response to incident 4127 failed; a new one has started.',
+    );
+    expect(harness.client.started.map((s) => s.instanceId)).toEqual([MALICIOUS_INSTANCE]);
+    expect((await harness.client.getStatus(MALICIOUS_INSTANCE))?.runtimeStatus).toBe('Pending');
+    const records = await harness.auditRecords();
+    expect(records.map((r) => [r.action, r.outcome])).toEqual([['incident.received', 'succeeded']]);
+    expect(records[0]?.reason).toMatch(
+      /^the previous response failed \(.+\); a new one was started$/,
+    );
+  });
+
   it('starts each lab incident under its own instance', async () => {
     for (const name of ['malicious', 'benign', 'no-activity'] as const) {
       const answer = await harness.invoke('POST', '/api/incidents', {
