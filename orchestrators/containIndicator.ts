@@ -45,6 +45,10 @@ export function* containIndicator(
   const instanceId = context.df.instanceId;
   const partition = instanceId;
   const now = () => context.df.currentUtcDateTime.toISOString();
+  // The instance id is reused for every containment of this indicator (the next one starts after
+  // an unblock or an expiry), so keys carry the execution's start: read before the first yield,
+  // it is the first OrchestratorStarted time and the same on every replay.
+  const execution = `${instanceId}/${now()}`;
   const incidents: IncidentRef[] = [input.firstIncident];
   let auditStep = 0;
   type AuditFields = Omit<
@@ -62,7 +66,7 @@ export function* containIndicator(
       time: now(),
       instanceId,
       target: entry.target ?? indicator.key,
-      idempotencyKey: `${instanceId}/${auditStep}`,
+      idempotencyKey: `${execution}/${auditStep}`,
     } satisfies AuditEntry);
   };
   /** For the records activities write about their own changes, under the first incident. */
@@ -72,7 +76,7 @@ export function* containIndicator(
     instanceId,
     incidentId: input.firstIncident.name,
     incidentNumber: input.firstIncident.number,
-    idempotencyKey: `${instanceId}/${step}`,
+    idempotencyKey: `${execution}/${step}`,
   });
   const status = (fields: Omit<ContainmentStatus, 'indicator' | 'incidents'>) =>
     context.df.setCustomStatus({ ...fields, indicator: indicator.key, incidents: [...incidents] });

@@ -85,6 +85,10 @@ export function* respondToIncident(
   const { settings } = input;
   const instanceId = context.df.instanceId;
   const now = () => context.df.currentUtcDateTime.toISOString();
+  // Read before the first yield, this is the execution's first OrchestratorStarted time, the same
+  // on every replay; an instance started again (after a failure) gets a new one, so its records
+  // are not mistaken for the earlier execution's and dropped as already written.
+  const execution = `${instanceId}/${now()}`;
   const setStage = (status: IncidentStatus) => context.df.setCustomStatus(status);
   let auditStep = 0;
   const audit = (
@@ -97,7 +101,7 @@ export function* respondToIncident(
       time: now(),
       actor: ACTOR,
       instanceId,
-      idempotencyKey: `${instanceId}/${auditStep}`,
+      idempotencyKey: `${execution}/${auditStep}`,
     } satisfies AuditEntry);
   };
 
@@ -165,7 +169,7 @@ export function* respondToIncident(
         partition: input.incidentName,
         actor: ACTOR,
         instanceId,
-        idempotencyKey: `${instanceId}/comment/${key}`,
+        idempotencyKey: `${execution}/comment/${key}`,
       },
     } satisfies CommentOnIncidentInput);
   const update = (key: string, change: UpdateIncidentInput['change'], reason: string) =>
@@ -179,7 +183,7 @@ export function* respondToIncident(
         partition: input.incidentName,
         actor: ACTOR,
         instanceId,
-        idempotencyKey: `${instanceId}/update/${key}`,
+        idempotencyKey: `${execution}/update/${key}`,
       },
     } satisfies UpdateIncidentInput);
 

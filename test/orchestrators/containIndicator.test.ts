@@ -1,5 +1,6 @@
 import type { LocalResponder } from '../../local/localResponder';
 import type { IncidentResponse } from '../../orchestrators/respondToIncident';
+import { unblockIndicator } from '../../shared/containment/liftBlocks';
 import { containmentInstanceId, incidentInstanceId } from '../../shared/domain/containment';
 import {
   auditRecords,
@@ -7,6 +8,7 @@ import {
   incidentDocument,
   incidentVariant,
   labIncident,
+  LAB_APPROVER,
   NSG_NAMES,
   nsgRules,
   openLabResponder,
@@ -130,5 +132,49 @@ describe('containIndicator on the lab', () => {
         .map((instance) => instance.instanceId)
         .sort(),
     ).toEqual([CONTAINMENT, incidentInstanceId(body.object.name)].sort());
+  });
+
+  it('audits every step of a second containment of an indicator that was unblocked', async () => {
+    const first = await labIncident('malicious');
+    const again = incidentVariant(first, { number: 4150 });
+    const responder = await openLabResponder({ stateDirectory, clock: clockAfterCreation(first) });
+    await respond(responder, first);
+    await submitDecision(responder, CONTAINMENT, { approve: true });
+    await responder.host.runUntilIdle();
+    const unblock = await unblockIndicator(
+      responder.ports.securityGroups,
+      responder.ports.audit,
+      responder.configuration.response,
+      {
+        indicatorKey: '178.16.52.203:1889',
+        actor: LAB_APPROVER,
+        reason: 'false alarm, lifted',
+        now: responder.host.clock.now().toISOString(),
+      },
+    );
+    expect(unblock.outcome).toBe('done');
+
+    await respond(responder, again);
+    await submitDecision(responder, CONTAINMENT, { approve: true });
+    await responder.host.runUntilIdle();
+
+    expect((await outputOf(responder, again)).outcome).toBe('blocked');
+    await expectOneRulePerNsg();
+    const containment = (await auditRecords(stateDirectory)).filter(
+      (record) => record.partition === CONTAINMENT,
+    );
+    const count = (action: string) => containment.filter((r) => r.action === action).length;
+    expect({
+      started: count('containment.started'),
+      planned: count('plan.created'),
+      requested: count('approval.requested'),
+      decided: count('approval.decided'),
+      applied: count('block.applied'),
+      verified: count('block.verified'),
+    }).toEqual({ started: 2, planned: 2, requested: 2, decided: 2, applied: 4, verified: 2 });
+    expect(
+      containment.filter((r) => r.action === 'approval.requested').map((r) => r.incidentNumber),
+    ).toEqual([4127, 4150]);
+    expect(await responder.ports.audit.verify()).toMatchObject({ ok: true, problems: [] });
   });
 });

@@ -399,4 +399,20 @@ describe('respondToIncident on the lab', () => {
       'incident.commented',
     ]);
   });
+
+  it('audits a second run of an incident whose earlier run finished', async () => {
+    const body = await labIncident('no-activity');
+    const responder = await open(body);
+    await respond(responder, body);
+    const firstRun = actions(await auditRecords(stateDirectory), body.object.name);
+
+    await respond(responder, body);
+
+    const records = (await auditRecords(stateDirectory)).filter(
+      (record) => record.partition === body.object.name,
+    );
+    expect(firstRun).toEqual(['indicators.matched', 'verdict.reached', 'incident.commented']);
+    expect(records.map((record) => record.action)).toEqual([...firstRun, ...firstRun]);
+    expect(new Set(records.map((record) => record.idempotencyKey)).size).toBe(6);
+  });
 });
