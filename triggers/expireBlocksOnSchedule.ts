@@ -23,7 +23,7 @@ export function expireBlocksOnSchedule(dependencies: TriggerDependencies): Timer
         dryRun: configuration.response.dryRun,
         killSwitch: configuration.response.killSwitch,
       },
-      now,
+      { now, clock },
     );
 
     const late = timer.isPastDue ? ' (the run was late)' : '';

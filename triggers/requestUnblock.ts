@@ -87,7 +87,7 @@ export function requestUnblock(dependencies: TriggerDependencies): HttpHandler {
             dryRun: configuration.response.dryRun,
             killSwitch: configuration.response.killSwitch,
           },
-          { indicatorKey: key, actor, reason: body.data.reason, now },
+          { indicatorKey: key, actor, reason: body.data.reason, clock },
         );
 
         context.info(`${logIds} by ${actor}: ${result.outcome}`);

@@ -76,7 +76,7 @@ export async function unblockCommand(
         indicatorKey,
         actor: options.as,
         reason: options.reason ?? `manual unblock by ${options.as}`,
-        now,
+        clock: responder.host.clock,
       },
     );
   } catch (error) {
@@ -100,7 +100,7 @@ export async function expireCommand(
     responder.ports.securityGroups,
     responder.ports.audit,
     responder.configuration.response,
-    new Date(now).toISOString(),
+    { now: new Date(now).toISOString(), clock: responder.host.clock },
   );
   present(env, result, options.json);
 }

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+
 import { blocksForIndicator, expiredBlocks, type OwnBlock } from '../domain/blockExpiry';
 import type { AuditLog } from '../ports/auditLog';
+import type { Clock } from '../ports/clock';
 import type { NetworkSecurityGroups } from '../ports/networkSecurityGroups';
 import { KILL_SWITCH_REFUSAL } from '../ports/responderPorts';
 import { removeBlocks, type RuleRemoval } from './removeBlocks';
@@ -22,27 +25,37 @@ export interface LiftResult {
   readonly message: string;
 }
 
+/** When an expiry sweep runs: the time it judges expiry against, and the time it acts at. */
+export interface ExpiryTiming {
+  /** Blocks whose expiry is at or before this time are removed; `expire --now` may set any time. */
+  readonly now: string;
+  /** The real time of each removal, stamped on its audit record. */
+  readonly clock: Clock;
+}
+
 interface LiftRequest {
   readonly action: 'block.expired' | 'block.unblocked';
   readonly actor: string;
   readonly reason: string;
-  readonly now: string;
+  readonly clock: Clock;
+  readonly details?: Readonly<Record<string, unknown>>;
   readonly select: (groups: Parameters<typeof expiredBlocks>[0]) => OwnBlock[];
 }
 
-/** Removes our rules whose time to live has passed. */
+/** Removes our rules whose time to live has passed at `timing.now`. */
 export function expireBlocks(
   port: NetworkSecurityGroups,
   audit: AuditLog,
   settings: LiftSettings,
-  now: string,
+  timing: ExpiryTiming,
 ): Promise<LiftResult> {
   return liftBlocks(port, audit, settings, {
     action: 'block.expired',
     actor: 'system:expiry',
     reason: 'the block reached the end of its time to live',
-    now,
-    select: (groups) => expiredBlocks(groups, now),
+    clock: timing.clock,
+    details: { expiredAsOf: timing.now },
+    select: (groups) => expiredBlocks(groups, timing.now),
   });
 }
 
@@ -55,14 +68,15 @@ export function unblockIndicator(
     readonly indicatorKey: string;
     readonly actor: string;
     readonly reason: string;
-    readonly now: string;
+    /** The real time of each removal, stamped on its audit record. */
+    readonly clock: Clock;
   },
 ): Promise<LiftResult> {
   return liftBlocks(port, audit, settings, {
     action: 'block.unblocked',
     actor: request.actor,
     reason: request.reason,
-    now: request.now,
+    clock: request.clock,
     select: (groups) => blocksForIndicator(groups, request.indicatorKey),
   });
 }
@@ -70,7 +84,8 @@ export function unblockIndicator(
 /**
  * Finds our rules, removes them (never a foreign rule), and audits each removal with the rule as
  * it was. The kill switch stops every NSG write, removals included; a dry run records what it
- * would have removed.
+ * would have removed. Expiry and unblock are not retried as activities are, so each attempt gets
+ * its own key: a refused attempt must not hide a later removal of the same rule.
  */
 async function liftBlocks(
   port: NetworkSecurityGroups,
@@ -81,6 +96,7 @@ async function liftBlocks(
   const groups = await Promise.all(settings.nsgIds.map((id) => port.get(id)));
   const blocks = request.select(groups);
   const partition = 'system';
+  const attempt = randomUUID();
   const record = (
     fields: Pick<
       Parameters<AuditLog['append']>[0],
@@ -90,10 +106,11 @@ async function liftBlocks(
   ) =>
     audit.append({
       partition,
-      time: request.now,
+      time: request.clock.now().toISOString(),
       actor: request.actor,
       action: request.action,
-      idempotencyKey: `${request.action}/${request.now}/${key}`,
+      idempotencyKey: `${request.action}/${attempt}/${key}`,
+      ...(request.details ? { details: request.details } : {}),
       ...fields,
     });
 

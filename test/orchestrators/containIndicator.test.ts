@@ -149,7 +149,7 @@ describe('containIndicator on the lab', () => {
         indicatorKey: '178.16.52.203:1889',
         actor: LAB_APPROVER,
         reason: 'false alarm, lifted',
-        now: responder.host.clock.now().toISOString(),
+        clock: responder.host.clock,
       },
     );
     expect(unblock.outcome).toBe('done');
