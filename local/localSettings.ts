@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { readConfiguration, type Configuration } from '../shared/config/configuration';
+import {
+  ConfigurationError,
+  readConfiguration,
+  type Configuration,
+} from '../shared/config/configuration';
 import { packageRoot } from './packageRoot';
 
 /**
@@ -21,7 +25,16 @@ export function readLocalConfiguration(
 }
 
 function readValues(path: string, functionsFormat: boolean): Record<string, string> {
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('not a JSON object');
+  } catch (error) {
+    // The same words as `config check`, so that the file to fix is named wherever it is read.
+    throw new ConfigurationError([
+      `${path}: cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`,
+    ]);
+  }
   const values = (functionsFormat ? parsed.Values : parsed) as Record<string, unknown> | undefined;
   return Object.fromEntries(
     Object.entries(values ?? {}).filter(
