@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 
@@ -35,20 +36,54 @@ export interface StateOptions {
   readonly state?: string;
 }
 
+export interface OpenOptions
+  extends StateOptions, Partial<Omit<LocalResponderOptions, 'configuration' | 'stateDirectory'>> {
+  /**
+   * Only commands that start work (`respond`, `serve`) create a missing state directory; a
+   * command that reads one that does not exist would otherwise report an empty, intact history.
+   */
+  readonly createState?: boolean;
+}
+
 export function configurationOf(env: CommandEnvironment): Configuration {
   return readLocalConfiguration(env.environment, env.workingDirectory);
 }
 
-export function open(
-  env: CommandEnvironment,
-  options: StateOptions & Partial<Omit<LocalResponderOptions, 'configuration' | 'stateDirectory'>>,
-): Promise<LocalResponder> {
-  return openLocalResponder({
-    ...options,
-    stateDirectory: resolve(env.workingDirectory, options.state ?? DEFAULT_STATE_DIRECTORY),
+export function stateDirectoryOf(env: CommandEnvironment, options: StateOptions): string {
+  return resolve(env.workingDirectory, options.state ?? DEFAULT_STATE_DIRECTORY);
+}
+
+/**
+ * Opens the responder over the state directory and catches the host up first: the offline host
+ * only advances while a command runs, so a durable timer that came due in between (an approval
+ * deadline, a retry) fires before the command reads or changes anything.
+ */
+export async function open(env: CommandEnvironment, options: OpenOptions): Promise<LocalResponder> {
+  const stateDirectory = stateDirectoryOf(env, options);
+  await checkStateDirectory(stateDirectory, options.createState === true);
+  const { createState: _createState, ...responderOptions } = options;
+
+  const responder = await openLocalResponder({
+    ...responderOptions,
+    stateDirectory,
     configuration: configurationOf(env),
     clock: env.clock,
   });
+  await responder.host.runUntilIdle();
+
+  return responder;
+}
+
+async function checkStateDirectory(path: string, mayCreate: boolean): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new CommandError(`the state directory ${path} is a file, not a directory`);
+  }
+  if (!info && !mayCreate) {
+    throw new CommandError(
+      `no state directory ${path}: nothing has run there yet (respond creates it; check --state)`,
+    );
+  }
 }
 
 export function printJson(env: CommandEnvironment, value: unknown): void {

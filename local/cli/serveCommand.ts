@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
-
-import { DEFAULT_STATE_DIRECTORY } from '../../shared/adapters/local/stateDirectory';
 import { loadAntiForgeryKey } from '../serve/antiForgeryKeyFile';
 import { startLocalServer, type LocalServer } from '../serve/localServer';
 import {
   CommandError,
   open,
   print,
+  stateDirectoryOf,
   type CommandEnvironment,
   type StateOptions,
 } from './commandContext';
@@ -36,14 +34,12 @@ export async function serveCommand(
   const environment = { C2R_PUBLIC_BASE_URL: baseUrl, ...env.environment };
   const responder = await open(
     { ...env, environment },
-    { state: options.state, notices: env.stderr },
+    { state: options.state, notices: env.stderr, createState: true },
   );
   const server = await startLocalServer({
     responder,
     port,
-    antiForgeryKey: await loadAntiForgeryKey(
-      resolve(env.workingDirectory, options.state ?? DEFAULT_STATE_DIRECTORY),
-    ),
+    antiForgeryKey: await loadAntiForgeryKey(stateDirectoryOf(env, options)),
     log: (line) => env.stderr.write(`${line}\n`),
   });
 
