@@ -13,6 +13,7 @@ import type { LocalResponder } from '../localResponder';
 import { decideAwaitingContainments } from './approveCommand';
 import {
   CommandError,
+  configurationOf,
   open,
   print,
   printJson,
@@ -20,6 +21,7 @@ import {
   type StateOptions,
 } from './commandContext';
 import { presentReport } from './presentReport';
+import { checkRespondInputs } from './respondInputs';
 
 export interface RespondOptions extends StateOptions {
   readonly iocs?: string;
@@ -36,6 +38,8 @@ export interface RespondOptions extends StateOptions {
 export interface RespondResult extends IncidentReport {
   /** True when the incident already had an instance and no second one was started. */
   readonly alreadyStarted: boolean;
+  /** True when the incident's previous response had failed and a new one was started. */
+  readonly restarted: boolean;
   readonly decisions: readonly {
     readonly containment: string;
     readonly accepted: boolean;
@@ -60,15 +64,22 @@ export async function respondCommand(
   if (options.approveAs && options.rejectAs) {
     throw new CommandError('give --approve-as or --reject-as, not both');
   }
+  if (options.rejectAs && !options.reason?.trim()) {
+    // The same rule as `approve --reject` (shared/domain/approval.ts), checked before anything runs.
+    throw new CommandError(
+      'A rejection needs a reason (--reason), so that the incidents left open explain why.',
+      2,
+    );
+  }
   const body = await readIncidentFile(resolve(env.workingDirectory, incidentFile));
   const incident = parseIncidentTriggerBody(body);
+  const inputs = await checkRespondInputs(env, options, configurationOf(env));
 
   const showProgress = !options.json && isTerminal(env.stderr);
   const responder = await open(env, {
     state: options.state,
-    iocsFile: options.iocs && resolve(env.workingDirectory, options.iocs),
-    logsDirectory: options.logs && resolve(env.workingDirectory, options.logs),
-    nsgsDirectory: options.nsgs && resolve(env.workingDirectory, options.nsgs),
+    createState: true,
+    ...inputs,
     // Notices go to stderr even with --json, so that stdout stays one JSON object.
     notices: env.stderr,
     onHuntProgress: showProgress
@@ -81,7 +92,9 @@ export async function respondCommand(
   await responder.incidents.ingest(body);
 
   const instanceId = incidentInstanceId(incident.name);
-  const alreadyStarted = (await responder.host.getStatus(instanceId)) !== undefined;
+  const existing = await responder.host.getStatus(instanceId);
+  const restarted = existing?.runtimeStatus === 'Failed';
+  const alreadyStarted = existing !== undefined && !restarted;
   if (!alreadyStarted) {
     const input: RespondToIncidentInput = {
       incidentArmId: incident.armId,
@@ -90,7 +103,7 @@ export async function respondCommand(
     };
     await responder.host.start(RESPOND_TO_INCIDENT, instanceId, input);
   }
-  await responder.host.runUntilIdle();
+  await settle(responder, incident.name);
   if (showProgress) env.stderr.write('\r\u001b[K');
 
   const approver = options.approveAs ?? options.rejectAs;
@@ -98,10 +111,10 @@ export async function respondCommand(
     ? await decideAwaitingContainments(responder, incident.name, {
         approver,
         approve: Boolean(options.approveAs),
-        reason:
-          options.reason ?? (options.approveAs ? undefined : 'rejected from the command line'),
+        reason: options.reason,
       })
     : [];
+  if (decisions.some((decision) => decision.accepted)) await settle(responder, incident.name);
 
   const started = (await responder.host.getStatus(instanceId))?.input as
     Partial<RespondToIncidentInput> | undefined;
@@ -109,6 +122,7 @@ export async function respondCommand(
   const result: RespondResult = {
     ...(await reportOrFail(responder, incident.name)),
     alreadyStarted,
+    restarted,
     decisions,
     dryRun: started?.settings?.dryRun === true || response.dryRun,
     killSwitch: response.killSwitch,
@@ -122,10 +136,59 @@ export async function respondCommand(
         env,
         `Incident ${incident.number} already has instance ${instanceId}; no second one was started.\n`,
       );
+    if (restarted)
+      print(
+        env,
+        `The previous response to incident ${incident.number} failed; a new one was started.\n`,
+      );
     for (const decision of decisions) print(env, decision.message);
     print(env, presentReport(result));
   }
+
+  throwUnlessSettled(result, incident.number);
+  const refused = decisions.find((decision) => !decision.accepted);
+  if (refused) throw new CommandError(refused.message, 2);
   return result;
+}
+
+/**
+ * How long `respond` keeps driving a response whose activity is being retried; the transient
+ * retry policy (orchestrators/retryPolicies.ts) gives up well within it.
+ */
+export const SETTLE_LIMIT_MS = 2 * 60_000;
+
+/** Exit code of a response still running when `respond` stops driving it. */
+export const STILL_RUNNING_EXIT_CODE = 4;
+
+/**
+ * Drives the host until the incident's response completes, fails or waits for an analyst,
+ * sleeping through retry timers; a bare runUntilIdle would stop at the first pending retry.
+ */
+async function settle(responder: LocalResponder, incidentName: string): Promise<void> {
+  const { host } = responder;
+  const deadline = new Date(host.clock.now().getTime() + SETTLE_LIMIT_MS);
+
+  await host.runUntil(
+    async () =>
+      (await incidentReport(host.client, responder.ports.audit, incidentName))?.runtimeStatus !==
+      'running',
+    { deadline },
+  );
+}
+
+function throwUnlessSettled(result: RespondResult, incidentNumber: number): void {
+  if (result.runtimeStatus === 'failed') {
+    throw new CommandError(
+      // The first line only: the rest repeats the error's details as JSON.
+      `the response to incident ${incidentNumber} failed: ${result.error?.split('\n')[0]?.trim() || 'no reason given'}; respond again to start a new one`,
+    );
+  }
+  if (result.runtimeStatus === 'running') {
+    throw new CommandError(
+      `the response to incident ${incidentNumber} is still running (stage ${result.stage ?? 'unknown'}) after ${SETTLE_LIMIT_MS / 60_000} minutes; it continues when a command runs on this state directory`,
+      STILL_RUNNING_EXIT_CODE,
+    );
+  }
 }
 
 /** Said first, so that nobody reads a dry run or a stopped run as a real response. */
