@@ -84,7 +84,10 @@ export async function approveCommand(
     approve: !options.reject,
     reason: options.reason,
   });
-  if (!result.accepted) throw new CommandError(result.message, 2);
+  if (!result.accepted) {
+    if (options.json) printJson(env, { instanceId, accepted: false, message: result.message });
+    throw new CommandError(result.message, 2);
+  }
 
   const status = await responder.host.getStatus(instanceId);
   const custom = (status?.customStatus ?? {}) as ContainmentCustomStatus;

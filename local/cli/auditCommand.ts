@@ -18,6 +18,22 @@ export interface AuditOptions extends StateOptions {
   readonly csv?: boolean;
 }
 
+/** An incident by its GUID, or by its number as the Sentinel portal shows it. */
+async function recordsOf(audit: AuditLog, incident: string | undefined): Promise<AuditRecord[]> {
+  if (incident === undefined || !/^\d+$/.test(incident)) return allRecords(audit, incident);
+
+  const number = Number(incident);
+  const records = await allRecords(audit, undefined);
+  const incidentIds = new Set(
+    records.filter((record) => record.incidentNumber === number).map((r) => r.incidentId),
+  );
+  return records.filter(
+    (record) =>
+      record.incidentNumber === number ||
+      (record.incidentId !== undefined && incidentIds.has(record.incidentId)),
+  );
+}
+
 async function allRecords(audit: AuditLog, incidentId: string | undefined): Promise<AuditRecord[]> {
   const records: AuditRecord[] = [];
   let continuationToken: string | undefined;
@@ -34,7 +50,7 @@ export async function auditCommand(env: CommandEnvironment, options: AuditOption
   if (options.json && options.csv) throw new CommandError('give --json or --csv, not both');
   const responder = await open(env, { state: options.state });
   const audit = responder.ports.audit;
-  const records = await allRecords(audit, options.incident);
+  const records = await recordsOf(audit, options.incident);
   const verification = options.verify ? await audit.verify() : undefined;
 
   if (options.json) {

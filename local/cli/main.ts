@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 import { ConfigurationError } from '../../shared/config/configuration';
 import { isValidationError } from '../../shared/domain/validationError';
@@ -34,15 +34,19 @@ export function buildProgram(env: CommandEnvironment): Command {
     )
     .option(
       '--logs <dir>',
-      'exported Log Analytics tables, <Table>.csv or .json (default: the bundled lab)',
+      'exported Log Analytics tables, <Table>.csv, .jsonl or .json (default: the bundled lab)',
     )
     .option(
       '--nsgs <dir>',
       'NSG documents in the ARM shape, seeding the state (default: the bundled lab)',
     )
     .option('--state <dir>', STATE_HELP)
-    .option('--approve-as <upn>', 'approve the block plan as this analyst')
-    .option('--reject-as <upn>', 'reject the block plan as this analyst')
+    .option('--approve-as <upn>', 'approve the block plan as this analyst', analystName)
+    .option(
+      '--reject-as <upn>',
+      'reject the block plan as this analyst (needs --reason)',
+      analystName,
+    )
     .option('--reason <text>', 'the reason for the decision')
     .option('--json', 'print one JSON object')
     .option('--dry-run', 'run everything, approvals included, but change no NSG and no incident')
@@ -58,7 +62,7 @@ export function buildProgram(env: CommandEnvironment): Command {
     .command('approve')
     .description('decide on the block plan a containment awaits')
     .argument('<instance-id>', 'the containment instance (contain-...)')
-    .requiredOption('--as <upn>', 'the analyst deciding')
+    .requiredOption('--as <upn>', 'the analyst deciding', analystName)
     .option('--reject', 'reject the plan instead of approving it')
     .option('--reason <text>', 'why (required to reject)')
     .option('--state <dir>', STATE_HELP)
@@ -80,7 +84,7 @@ export function buildProgram(env: CommandEnvironment): Command {
   program
     .command('audit')
     .description('show the audit trail and verify its hash chain')
-    .option('--incident <id>', 'only this incident (its GUID)')
+    .option('--incident <id>', 'only this incident (its GUID or its number)')
     .option('--verify', 'verify the hash chain; exit 3 when broken')
     .option('--json', 'print JSON')
     .option('--csv', 'print CSV')
@@ -93,7 +97,7 @@ export function buildProgram(env: CommandEnvironment): Command {
     .command('unblock')
     .description("remove the product's rules for one indicator (approvers only)")
     .argument('<ip:port>', 'the indicator')
-    .requiredOption('--as <upn>', 'the approver asking')
+    .requiredOption('--as <upn>', 'the approver asking', analystName)
     .option('--reason <text>', 'why')
     .option('--state <dir>', STATE_HELP)
     .option('--json', 'print JSON')
@@ -143,6 +147,12 @@ export function buildProgram(env: CommandEnvironment): Command {
     });
 
   return program;
+}
+
+/** An empty name would be audited as the actor of a decision; refused before anything runs. */
+function analystName(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('the analyst name must not be empty.');
+  return value.trim();
 }
 
 function withSetting(env: CommandEnvironment, name: string, value: string): CommandEnvironment {
