@@ -22,7 +22,12 @@ export function renderAuditTimelinePage(view: AuditTimelineView): string {
       <p>
         <strong>${verification.ok ? 'Hash chain verified' : 'Hash chain broken'}:</strong>
         ${verification.records} records in ${verification.partitions}
-        partitions${verification.ok ? ' are intact; none was edited or removed.' : '. Some records were edited or removed:'}
+        partitions${verification.ok ? ' link up, match their hashes and end at the record each partition last wrote: none was edited, removed or cut off.' : '. Some records were edited, removed or cut off:'}
+      </p>
+      <p>
+        The chain shows changes to the records, not who made them: whoever can rewrite the whole
+        audit store can write a consistent false history, so only the product's identity may write
+        it.
       </p>
       ${
         verification.ok

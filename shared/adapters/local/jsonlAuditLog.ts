@@ -1,5 +1,5 @@
 import { open, stat, truncate } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { z } from 'zod';
 
@@ -7,7 +7,7 @@ import { chainRecord, verifyChain } from '../../domain/auditChain';
 import type { AuditEntry, AuditRecord, ChainVerification } from '../../domain/auditRecord';
 import { ValidationError } from '../../domain/validationError';
 import type { AuditLog, AuditPage, AuditQuery } from '../../ports/auditLog';
-import { isMissingFile } from './atomicFile';
+import { isMissingFile, readJsonFile, writeJsonAtomic } from './atomicFile';
 import { withFileLock } from './fileLock';
 import { readCompleteLines } from './jsonLines';
 import { StateDirectory } from './stateDirectory';
@@ -27,6 +27,24 @@ const storedRecord = z.looseObject({
 
 const continuation = z.object({ offset: z.number().int().nonnegative() });
 
+const head = z.object({ sequence: z.number().int().positive(), hash: z.string() });
+
+/**
+ * The anchor beside the log: each partition's last record as the appender wrote it, and the heads
+ * found cut off (ahead of the log) when a later append continued the shorter chain, so that the
+ * next append does not erase the evidence.
+ */
+const headsDocument = z.object({
+  partitions: z.record(z.string(), head),
+  cutOff: z.record(z.string(), head).default({}),
+});
+
+type Head = z.infer<typeof head>;
+type HeadsDocument = z.infer<typeof headsDocument>;
+
+/** The heads file's name beside `audit.jsonl`. */
+export const AUDIT_HEADS_FILE = 'audit.heads.json';
+
 /** What this process knows of one audit file: how far it has read it, and each partition's head. */
 interface FileIndex {
   offset: number;
@@ -45,15 +63,24 @@ export interface JsonlAuditLogOptions {
 /**
  * The audit log as an append-only JSON Lines file, one record a line, each partition a hash chain.
  * An append holds the file's lock (in process and across processes) from reading the partition's
- * last record to writing the new one, so two writers never fork a chain.
+ * last record to writing the new one, so two writers never fork a chain, and then replaces
+ * `audit.heads.json` (atomically, under the same lock) with each partition's new last record.
+ *
+ * What `verify` proves: a record that was edited, removed from the middle, or cut off the end of a
+ * partition, and a partition removed whole, are detected, from any process (the chain shows the
+ * first two, the heads file the others). It does not prove authorship: whoever can rewrite both
+ * the log and its heads file can write a consistent forged history. Only the product's own
+ * account should be able to write the state directory.
  */
 export class JsonlAuditLog implements AuditLog {
   private readonly state: StateDirectory;
   readonly path: string;
+  readonly headsPath: string;
 
   constructor(options: JsonlAuditLogOptions = {}) {
     this.state = new StateDirectory(options.stateDirectory);
     this.path = resolve(this.state.auditFile);
+    this.headsPath = join(dirname(this.path), AUDIT_HEADS_FILE);
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
@@ -64,7 +91,8 @@ export class JsonlAuditLog implements AuditLog {
       const known = index.keys.get(entry.partition)?.get(entry.idempotencyKey);
       if (known) return known;
 
-      const record = chainRecord(index.heads.get(entry.partition), entry);
+      const chainHead = index.heads.get(entry.partition);
+      const record = chainRecord(chainHead, entry);
       const line = `${JSON.stringify(record)}\n`;
       const handle = await open(this.path, 'a');
       try {
@@ -76,8 +104,56 @@ export class JsonlAuditLog implements AuditLog {
 
       index.offset += Buffer.byteLength(line);
       remember(index, record);
+      // After the line is on disk: a crash in between leaves the heads one record behind, which
+      // verify accepts, never ahead of the log.
+      await this.writeHead(index, entry.partition, chainHead, record);
       return record;
     });
+  }
+
+  /**
+   * Sets the partition's head. A known head the log no longer reaches (cut off, then appended to)
+   * is kept under `cutOff`, so verify still reports it. A missing or unreadable heads file is
+   * rebuilt from the log as it is: verify reported it until then.
+   */
+  private async writeHead(
+    index: FileIndex,
+    partition: string,
+    logHead: AuditRecord | undefined,
+    record: AuditRecord,
+  ): Promise<void> {
+    const heads = await this.readHeads();
+    const base: HeadsDocument =
+      heads.document ??
+      ({
+        partitions: Object.fromEntries(
+          [...index.heads].map(([name, last]) => [name, headOf(last)]),
+        ),
+        cutOff: {},
+      } satisfies HeadsDocument);
+    const known = heads.document?.partitions[partition];
+    const lost = known !== undefined && fellShort(known, logHead) && !base.cutOff[partition];
+
+    await writeJsonAtomic(this.headsPath, {
+      partitions: { ...base.partitions, [partition]: headOf(record) },
+      cutOff: lost ? { ...base.cutOff, [partition]: known } : base.cutOff,
+    } satisfies HeadsDocument);
+  }
+
+  private async readHeads(): Promise<{ document?: HeadsDocument; problem?: string }> {
+    let raw: unknown;
+    try {
+      raw = await readJsonFile(this.headsPath);
+    } catch (error) {
+      if (error instanceof SyntaxError) return { problem: `${AUDIT_HEADS_FILE} is not JSON` };
+      throw error;
+    }
+    if (raw === undefined) return { problem: `${AUDIT_HEADS_FILE} is missing` };
+
+    const parsed = headsDocument.safeParse(raw);
+    return parsed.success
+      ? { document: parsed.data }
+      : { problem: `${AUDIT_HEADS_FILE} is not a heads document` };
   }
 
   async query(query: AuditQuery): Promise<AuditPage> {
@@ -98,6 +174,9 @@ export class JsonlAuditLog implements AuditLog {
   }
 
   async verify(partition?: string): Promise<ChainVerification> {
+    // Heads first: an append writes its line before its head, so a head read now is never ahead
+    // of the lines read next, even while another process appends.
+    const heads = await this.readHeads();
     const records: AuditRecord[] = [];
     const unreadable: string[] = [];
     for await (const { record, lineNumber, text } of this.records(0)) {
@@ -111,30 +190,57 @@ export class JsonlAuditLog implements AuditLog {
     }
 
     const result = verifyChain(records);
-    const problems = [...unreadable, ...result.problems, ...this.missingHeads(records, partition)];
+    const problems = [
+      ...unreadable,
+      ...result.problems,
+      ...this.missingHeads(records, heads, partition),
+    ];
     return { ...result, ok: problems.length === 0, problems };
   }
 
   /**
-   * Removing the newest records of a partition leaves an intact shorter chain; the heads this
-   * process appended or read show it.
+   * An intact chain can still have lost its newest records, or a partition can be gone whole: each
+   * partition's last record is compared with its head in the heads file (and with the heads this
+   * process appended or read, which survive a rewritten heads file).
    */
-  private missingHeads(records: readonly AuditRecord[], partition?: string): string[] {
-    const index = indexes.get(this.path);
-    if (!index) return [];
-
-    const highest = new Map<string, number>();
+  private missingHeads(
+    records: readonly AuditRecord[],
+    heads: { readonly document?: HeadsDocument; readonly problem?: string },
+    partition?: string,
+  ): string[] {
+    const last = new Map<string, AuditRecord>();
     for (const record of records) {
-      highest.set(record.partition, Math.max(highest.get(record.partition) ?? 0, record.sequence));
+      const seen = last.get(record.partition);
+      if (!seen || record.sequence > seen.sequence) last.set(record.partition, record);
     }
+    const expected = new Map<string, Head>(Object.entries(heads.document?.partitions ?? {}));
+    for (const [name, record] of indexes.get(this.path)?.heads ?? []) {
+      const known = expected.get(name);
+      if (!known || record.sequence > known.sequence) expected.set(name, headOf(record));
+    }
+
     const problems: string[] = [];
-    for (const [name, head] of index.heads) {
+    if (heads.problem && last.size > 0) {
+      problems.push(`${heads.problem}: records cut off the end of the log cannot be detected`);
+    }
+    for (const [name, head] of expected) {
       if (partition !== undefined && name !== partition) continue;
-      if ((highest.get(name) ?? 0) < head.sequence) {
+      const found = last.get(name);
+      if (!found) {
+        problems.push(`partition ${name}: every record is missing`);
+      } else if (found.sequence < head.sequence) {
         problems.push(
-          `partition ${name}, record ${head.sequence}: missing (the log was cut short)`,
+          `partition ${name}: the last ${head.sequence - found.sequence} record(s) are missing`,
         );
+      } else if (found.sequence === head.sequence && found.hash !== head.hash) {
+        problems.push(`partition ${name}, record ${head.sequence}: is not the record written last`);
       }
+    }
+    for (const [name, head] of Object.entries(heads.document?.cutOff ?? {})) {
+      if (partition !== undefined && name !== partition) continue;
+      problems.push(
+        `partition ${name}: records up to ${head.sequence} were cut off the end, and later records continued the shorter chain`,
+      );
     }
     return problems;
   }
@@ -188,6 +294,19 @@ export class JsonlAuditLog implements AuditLog {
     if (index.offset < size) await truncate(this.path, index.offset);
     return index;
   }
+}
+
+function headOf(record: AuditRecord): Head {
+  return { sequence: record.sequence, hash: record.hash };
+}
+
+/**
+ * Whether the log no longer reaches a head written earlier. A log one record ahead of its head is
+ * a crash between writing the line and the head, not a loss.
+ */
+function fellShort(head: Head, logHead: AuditRecord | undefined): boolean {
+  if (logHead === undefined || logHead.sequence < head.sequence) return true;
+  return logHead.sequence === head.sequence && logHead.hash !== head.hash;
 }
 
 function remember(index: FileIndex, record: AuditRecord): void {

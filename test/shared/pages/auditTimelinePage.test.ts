@@ -39,7 +39,12 @@ describe('audit timeline page', () => {
     const page = flat(renderAuditTimelinePage(view()));
 
     expect(page.indexOf('Hash chain verified:')).toBeLessThan(page.indexOf('block.applied'));
-    expect(page).toContain('13 records in 2 partitions are intact; none was edited or removed.');
+    expect(page).toContain(
+      '13 records in 2 partitions link up, match their hashes and end at the record each partition last wrote: none was edited, removed or cut off.',
+    );
+    expect(page).toContain(
+      'whoever can rewrite the whole audit store can write a consistent false history',
+    );
     expect(page).toContain(
       '<time datetime="2026-11-30T10:11:41.231Z">2026-11-30T10:11:41.231Z</time>',
     );

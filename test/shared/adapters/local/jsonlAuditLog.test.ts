@@ -99,7 +99,7 @@ describe('JSON Lines audit log', () => {
 
     expect(await lines()).toHaveLength(30);
     expect(await here.verify()).toMatchObject({ ok: true, records: 30 });
-    expect((await readdir(state)).sort()).toEqual(['audit.jsonl']);
+    expect((await readdir(state)).sort()).toEqual(['audit.heads.json', 'audit.jsonl']);
   });
 
   it('fails verification naming the record whose line was edited', async () => {
@@ -138,8 +138,81 @@ describe('JSON Lines audit log', () => {
     const result = await log.verify();
 
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([
-      'partition incident-a, record 3: missing (the log was cut short)',
+    expect(result.problems).toEqual(['partition incident-a: the last 1 record(s) are missing']);
+  });
+
+  it('detects from a fresh process that the newest records of a partition were cut off', async () => {
+    const log = new JsonlAuditLog({ stateDirectory: state });
+    for (let n = 1; n <= 4; n += 1) await log.append(entry('incident-a', n));
+    await log.append(entry('incident-b', 5));
+    await writeFile(
+      file,
+      `${(await lines())
+        .slice(0, 2)
+        .concat((await lines())[4] ?? '')
+        .join('\n')}\n`,
+    );
+    const fresh = await loadFreshModule();
+
+    const result = await new fresh.JsonlAuditLog({ stateDirectory: state }).verify();
+
+    expect(result).toMatchObject({ ok: false, records: 3 });
+    expect(result.problems).toEqual(['partition incident-a: the last 2 record(s) are missing']);
+  });
+
+  it('detects from a fresh process that a whole partition was deleted', async () => {
+    const log = new JsonlAuditLog({ stateDirectory: state });
+    await log.append(entry('incident-a', 1));
+    await log.append(entry('incident-b', 2));
+    await log.append(entry('incident-b', 3));
+    await writeFile(file, `${(await lines())[0]}\n`);
+    const fresh = await loadFreshModule();
+
+    const verifier = new fresh.JsonlAuditLog({ stateDirectory: state });
+
+    expect((await verifier.verify()).problems).toEqual([
+      'partition incident-b: every record is missing',
+    ]);
+    expect(await verifier.verify('incident-a')).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('keeps reporting a cut-off end after a fresh process appends to the shorter chain', async () => {
+    const log = new JsonlAuditLog({ stateDirectory: state });
+    for (let n = 1; n <= 3; n += 1) await log.append(entry('incident-a', n));
+    await writeFile(file, `${(await lines())[0]}\n`);
+    const fresh = await loadFreshModule();
+    const later = new fresh.JsonlAuditLog({ stateDirectory: state });
+
+    const appended = await later.append(entry('incident-a', 9));
+
+    expect(appended.sequence).toBe(2);
+    expect((await later.verify()).problems).toEqual([
+      'partition incident-a: records up to 3 were cut off the end, and later records continued the shorter chain',
+    ]);
+  });
+
+  it('accepts a log one record ahead of its heads, as a crash between the two writes leaves it', async () => {
+    const log = new JsonlAuditLog({ stateDirectory: state });
+    await log.append(entry('incident-a', 1));
+    const heads = await readFile(join(state, 'audit.heads.json'), 'utf8');
+    await log.append(entry('incident-a', 2));
+    await writeFile(join(state, 'audit.heads.json'), heads);
+    const fresh = await loadFreshModule();
+    const restarted = new fresh.JsonlAuditLog({ stateDirectory: state });
+
+    expect(await restarted.verify()).toMatchObject({ ok: true, records: 2, problems: [] });
+    await restarted.append(entry('incident-a', 3));
+    expect(await restarted.verify()).toMatchObject({ ok: true, records: 3, problems: [] });
+  });
+
+  it('says when the heads file is missing, so a cut-off end could not be checked', async () => {
+    const log = new JsonlAuditLog({ stateDirectory: state });
+    await log.append(entry('incident-a', 1));
+    await rm(join(state, 'audit.heads.json'));
+    const fresh = await loadFreshModule();
+
+    expect((await new fresh.JsonlAuditLog({ stateDirectory: state }).verify()).problems).toEqual([
+      'audit.heads.json is missing: records cut off the end of the log cannot be detected',
     ]);
   });
 
