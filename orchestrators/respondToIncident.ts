@@ -72,6 +72,8 @@ const REPORT_MARGIN_MS = 60 * 60 * 1000;
 const ACTOR = 'system:respondToIncident';
 const BLOCKED_LABEL = 'C2-Blocked';
 const ESCALATED_LABEL = 'C2-Approval-Expired';
+/** How many rejected feed lines the audit record and the note name; the count covers the rest. */
+const REJECTED_SHOWN = 3;
 
 /**
  * One per incident: read it, match its entities to known C2 endpoints, re-run both hunts, weigh
@@ -114,6 +116,8 @@ export function* respondToIncident(
     allowlist: settings.allowlist,
   })) as LoadIndicatorFeedOutput;
   const match = matchIndicators(incident, feed.indicators);
+  const feedNote = rejectedLinesNote(feed);
+  const indicatorNotes = feedNote ? [...match.notes, feedNote] : match.notes;
   yield audit({
     ...auditIds,
     action: 'indicators.matched',
@@ -122,7 +126,12 @@ export function* respondToIncident(
     details: {
       feed: feed.feedName,
       matched: match.indicators.map((i) => ({ key: i.key, blockability: i.blockability })),
-      notes: match.notes,
+      notes: indicatorNotes,
+      rejectedLines: feed.rejected.length,
+      firstRejected: feed.rejected
+        .slice(0, REJECTED_SHOWN)
+        .map(({ line, reason }) => ({ line, reason })),
+      duplicates: feed.duplicates,
     },
   });
 
@@ -144,7 +153,8 @@ export function* respondToIncident(
         )) as RunHuntOutput[]);
 
   setStage({ stage: 'judging' });
-  const verdict = noIndicatorVerdict(match.indicators.length, match.notes) ?? reachVerdict(hunts);
+  const verdict =
+    noIndicatorVerdict(match.indicators.length, indicatorNotes) ?? reachVerdict(hunts);
   yield audit({
     ...auditIds,
     action: 'verdict.reached',
@@ -191,7 +201,7 @@ export function* respondToIncident(
     'verdict',
     renderVerdictComment({
       verdict,
-      indicatorNotes: match.notes,
+      indicatorNotes,
       auditReference: `instance ${instanceId}, audit partition ${input.incidentName}`,
       approvalLinks:
         verdict.kind === 'malicious'
@@ -212,7 +222,7 @@ export function* respondToIncident(
       incidentNumber: incident.number,
       verdict,
       indicators: match.indicators,
-      indicatorNotes: match.notes,
+      indicatorNotes,
       containments,
       outcome,
     };
@@ -328,6 +338,20 @@ export function* respondToIncident(
     );
   }
   return finish(outcome, results);
+}
+
+/**
+ * A feed line that is not an indicator is an endpoint the hunts never looked for: the analyst
+ * must see it beside the verdict, not only the feed's owner.
+ */
+function rejectedLinesNote(feed: LoadIndicatorFeedOutput): string | undefined {
+  if (feed.rejected.length === 0) return undefined;
+
+  const shown = feed.rejected
+    .slice(0, REJECTED_SHOWN)
+    .map(({ line, reason }) => `line ${line}: ${reason}`);
+  const more = feed.rejected.length - shown.length;
+  return `the feed ${feed.feedName} had ${feed.rejected.length} line(s) that are not indicators: ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
 /** Without a known C2 endpoint among the entities there is nothing to hunt for. */

@@ -1,4 +1,8 @@
-import type { LocalResponder } from '../../local/localResponder';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { BUNDLED, openLocalResponder, type LocalResponder } from '../../local/localResponder';
+import { readLocalConfiguration } from '../../local/localSettings';
 import type { IncidentResponse } from '../../orchestrators/respondToIncident';
 import { containmentInstanceId, incidentInstanceId } from '../../shared/domain/containment';
 import {
@@ -15,6 +19,7 @@ import {
   removeDirectory,
   respond,
   seedNsgRules,
+  silentStream,
   submitDecision,
   temporaryDirectory,
   type ArmRuleDocument,
@@ -414,5 +419,45 @@ describe('respondToIncident on the lab', () => {
     expect(firstRun).toEqual(['indicators.matched', 'verdict.reached', 'incident.commented']);
     expect(records.map((record) => record.action)).toEqual([...firstRun, ...firstRun]);
     expect(new Set(records.map((record) => record.idempotencyKey)).size).toBe(6);
+  });
+
+  it('audits and notes the feed lines that are not indicators', async () => {
+    const body = await labIncident('no-activity');
+    const feed = JSON.parse(await readFile(BUNDLED.iocs, 'utf8')) as { data: unknown[] };
+    feed.data.push(
+      { ioc: '10.0.0.300:80', ioc_type: 'ip:port' },
+      { ioc: 'evil.example:443', ioc_type: 'domain' },
+    );
+    const iocsFile = join(stateDirectory, 'dcrat-threatfox.json');
+    await writeFile(iocsFile, JSON.stringify(feed));
+    const responder = await openLocalResponder({
+      stateDirectory,
+      iocsFile,
+      configuration: readLocalConfiguration({}, stateDirectory),
+      clock: clockAfterCreation(body),
+      notices: silentStream(),
+    });
+
+    await respond(responder, body);
+
+    const output = await outputOf(responder, body);
+    const note = output.indicatorNotes.find((text) => text.startsWith('the feed'));
+    expect(note).toMatch(
+      /^the feed dcrat-threatfox\.json had 2 line\(s\) that are not indicators: line 4: .+; line 5: ioc_type "domain" is not ip:port$/,
+    );
+    const matched = (await auditRecords(stateDirectory)).find(
+      (record) => record.action === 'indicators.matched',
+    );
+    expect(matched?.details).toMatchObject({
+      feed: 'dcrat-threatfox.json',
+      rejectedLines: 2,
+      duplicates: 0,
+      firstRejected: [
+        { line: 4, reason: expect.any(String) },
+        { line: 5, reason: 'ioc_type "domain" is not ip:port' },
+      ],
+    });
+    const comment = (await incidentDocument(stateDirectory, body.object.name)).comments[0];
+    expect(comment?.properties.message).toContain('2 line(s) that are not indicators');
   });
 });
