@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { ownBlocks } from '../../shared/domain/blockExpiry';
 import {
   expireBlocks,
@@ -58,7 +60,7 @@ export async function unblockCommand(
       outcome: 'refused',
       target: indicatorKey,
       reason: `${options.as} is not on the approver list`,
-      idempotencyKey: `unblock-refused/${options.as}/${now}`,
+      idempotencyKey: `unblock-refused/${randomUUID()}`,
     });
     throw new CommandError(
       `${options.as} is not on the approver list, so nothing was unblocked.`,

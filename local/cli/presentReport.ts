@@ -88,6 +88,10 @@ export function presentReport(report: IncidentReport): string {
     out.push('', `Verdict: ${VERDICT_LINE[report.verdict]}`);
     for (const reason of report.reasons) out.push(`  - ${reason}`);
   }
+  if (report.indicatorNotes.length > 0) {
+    out.push('', 'Indicators:');
+    for (const note of report.indicatorNotes) out.push(`  - ${note}`);
+  }
   if (report.findings.length > 0) out.push('', 'Findings:', findingsTable(report.findings));
 
   for (const containment of report.containments) {

@@ -31,6 +31,8 @@ export interface IncidentReport {
   readonly stage?: string;
   readonly verdict?: VerdictKind;
   readonly reasons: readonly string[];
+  /** What matching the incident's entities to the feed found worth saying (not indicators, rejected lines). */
+  readonly indicatorNotes: readonly string[];
   readonly findings: readonly JudgedFinding[];
   readonly outcome?: string;
   readonly containments: readonly ContainmentReport[];
@@ -105,6 +107,11 @@ export async function incidentReport(
     readonly reasons?: readonly string[];
     readonly findings?: readonly JudgedFinding[];
   };
+  const matchRecord = (
+    await audit.query({ partition: incidentName, action: 'indicators.matched', limit: 1000 })
+  ).records.at(-1);
+  const matchNotes = (matchRecord?.details as { readonly notes?: readonly string[] } | undefined)
+    ?.notes;
   const awaiting = containments.find((c) => c.stage === 'awaiting-approval');
   const runtimeStatus: ReportStatus =
     status.runtimeStatus === 'Completed'
@@ -123,6 +130,7 @@ export async function incidentReport(
     stage: custom.stage,
     verdict: custom.verdict ?? details.verdict,
     reasons: details.reasons ?? [],
+    indicatorNotes: matchNotes ?? [],
     findings: details.findings ?? [],
     outcome: custom.outcome ?? output?.outcome,
     containments,
