@@ -163,7 +163,9 @@ describe('GET /api/audit/view', () => {
 
     const page = flat(answer.text);
     expect(answer.status).toBe(200);
-    expect(page).toContain('Hash chain verified:</strong> 1 records in 1 partitions are intact');
+    expect(page).toContain(
+      'Hash chain verified:</strong> 1 records in 1 partitions link up, match their hashes',
+    );
     expect(page).toContain('<strong>verdict.reached</strong>');
     expect(page).toContain('malicious &lt;because&gt;');
     expect(page).toContain(`href="/api/audit?incident=${INCIDENT}&amp;limit=1000&amp;format=csv"`);
