@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import {
   ConfigurationError,
+  PRODUCT_SETTINGS,
   readConfiguration,
   type Configuration,
 } from '../shared/config/configuration';
@@ -24,21 +25,52 @@ export function readLocalConfiguration(
   return readConfiguration({ ...demo, ...local, ...environment, C2R_MODE: 'local' });
 }
 
-function readValues(path: string, functionsFormat: boolean): Record<string, string> {
-  let parsed: Record<string, unknown>;
+/** The settings a file holds, and what is wrong with it, in the words `config check` prints. */
+export interface SettingsFile {
+  readonly values: Record<string, string>;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Reads a settings file: the Functions Core Tools shape (`{"Values": {...}}`) or a plain object.
+ * A value that is not a string, or a product-like name the product does not know, is a problem
+ * rather than silently ignored: `"C2R_KILL_SWITCH": true` must not leave the switch off.
+ */
+export function readSettingsFile(path: string, functionsFormat: boolean): SettingsFile {
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    if (typeof parsed !== 'object' || parsed === null) throw new Error('not a JSON object');
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    // The same words as `config check`, so that the file to fix is named wherever it is read.
-    throw new ConfigurationError([
-      `${path}: cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`,
-    ]);
+    const reason = error instanceof Error ? error.message : String(error);
+    return { values: {}, problems: [`${path}: cannot be read as JSON (${reason})`] };
   }
-  const values = (functionsFormat ? parsed.Values : parsed) as Record<string, unknown> | undefined;
-  return Object.fromEntries(
-    Object.entries(values ?? {}).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  );
+  const values = functionsFormat ? (isObject(parsed) ? parsed.Values : undefined) : parsed;
+  if (!isObject(values)) {
+    const where = functionsFormat ? 'its "Values"' : 'it';
+    return { values: {}, problems: [`${path}: ${where} must be a JSON object of settings`] };
+  }
+
+  const known = new Set<string>(PRODUCT_SETTINGS);
+  const problems: string[] = [];
+  const strings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (/^C2R_/.test(name) && !known.has(name)) {
+      problems.push(`${path}: ${name} is not a setting of the product`);
+    } else if (typeof value !== 'string') {
+      problems.push(`${path}: ${name} must be a string (write "${String(value)}" in quotes)`);
+    } else {
+      strings[name] = value;
+    }
+  }
+  return { values: strings, problems };
+}
+
+function readValues(path: string, functionsFormat: boolean): Record<string, string> {
+  const file = readSettingsFile(path, functionsFormat);
+  if (file.problems.length > 0) throw new ConfigurationError(file.problems);
+  return file.values;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -10,6 +9,7 @@ import {
   type Configuration,
   type ProductSetting,
 } from '../../shared/config/configuration';
+import { readSettingsFile } from '../localSettings';
 import { packageRoot } from '../packageRoot';
 import { CommandError, print, printJson, type CommandEnvironment } from './commandContext';
 import { textTable } from './presentReport';
@@ -59,12 +59,12 @@ export async function checkConfiguration(
   ];
   const localFile = join(env.workingDirectory, 'local.settings.json');
   if (existsSync(localFile)) {
-    layers.push(['local.settings.json', await readValues(localFile, true, problems)]);
+    layers.push(['local.settings.json', readValues(localFile, true, problems)]);
   }
   if (!options.azure) {
     layers.push([
       'demo settings',
-      await readValues(join(packageRoot, 'local', 'demo.settings.json'), false, problems),
+      readValues(join(packageRoot, 'local', 'demo.settings.json'), false, problems),
     ]);
   }
   const mode = options.azure ? 'azure' : 'local';
@@ -202,23 +202,12 @@ function stringValues(
   );
 }
 
-async function readValues(
+function readValues(
   path: string,
   functionsFormat: boolean,
   problems: string[],
-): Promise<Record<string, string>> {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    problems.push(`${path}: cannot be read as JSON (${(error as Error).message})`);
-    return {};
-  }
-  const values = (functionsFormat ? parsed.Values : parsed) as Record<string, unknown> | undefined;
-
-  return Object.fromEntries(
-    Object.entries(values ?? {}).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    ),
-  );
+): Record<string, string> {
+  const file = readSettingsFile(path, functionsFormat);
+  problems.push(...file.problems);
+  return file.values;
 }

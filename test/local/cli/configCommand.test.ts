@@ -151,4 +151,28 @@ describe('c2-responder config check', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/local\.settings\.json: cannot be read as JSON/);
   });
+
+  it('refuses a setting that is not a string, and a misspelt setting, instead of ignoring them', async () => {
+    await writeFile(
+      join(workingDirectory, 'local.settings.json'),
+      JSON.stringify({ Values: { C2R_KILL_SWITCH: true, C2R_KILL_SWTICH: 'true' } }),
+    );
+
+    const run = await check({});
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/C2R_KILL_SWITCH must be a string \(write "true" in quotes\)/);
+    expect(run.stdout).toMatch(/C2R_KILL_SWTICH is not a setting of the product/);
+  });
+
+  it('refuses a local.settings.json whose Values is not an object', async () => {
+    await writeFile(join(workingDirectory, 'local.settings.json'), 'null');
+
+    const run = await check({});
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /local\.settings\.json: its "Values" must be a JSON object of settings/,
+    );
+  });
 });
