@@ -37,6 +37,8 @@ const head = z.object({ sequence: z.number().int().positive(), hash: z.string() 
 const headsDocument = z.object({
   partitions: z.record(z.string(), head),
   cutOff: z.record(z.string(), head).default({}),
+  /** Set when the heads file was lost and rebuilt from the log: the loss stays reported. */
+  rebuilt: z.object({ at: z.string(), reason: z.string() }).optional(),
 });
 
 type Head = z.infer<typeof head>;
@@ -114,7 +116,7 @@ export class JsonlAuditLog implements AuditLog {
   /**
    * Sets the partition's head. A known head the log no longer reaches (cut off, then appended to)
    * is kept under `cutOff`, so verify still reports it. A missing or unreadable heads file is
-   * rebuilt from the log as it is: verify reported it until then.
+   * rebuilt from the log as it is, marked as rebuilt, which verify keeps reporting.
    */
   private async writeHead(
     index: FileIndex,
@@ -130,11 +132,18 @@ export class JsonlAuditLog implements AuditLog {
           [...index.heads].map(([name, last]) => [name, headOf(last)]),
         ),
         cutOff: {},
+        // Rebuilt from a log that already held records (this chain existed, or another partition
+        // besides the record just added): whatever was cut off before now can no longer be seen,
+        // so the rebuild itself stays a finding of verify.
+        ...(logHead !== undefined || index.heads.size > 1
+          ? { rebuilt: { at: record.time, reason: heads.problem ?? 'the heads file was lost' } }
+          : {}),
       } satisfies HeadsDocument);
     const known = heads.document?.partitions[partition];
     const lost = known !== undefined && fellShort(known, logHead) && !base.cutOff[partition];
 
     await writeJsonAtomic(this.headsPath, {
+      ...base,
       partitions: { ...base.partitions, [partition]: headOf(record) },
       cutOff: lost ? { ...base.cutOff, [partition]: known } : base.cutOff,
     } satisfies HeadsDocument);
@@ -222,6 +231,12 @@ export class JsonlAuditLog implements AuditLog {
     const problems: string[] = [];
     if (heads.problem && last.size > 0) {
       problems.push(`${heads.problem}: records cut off the end of the log cannot be detected`);
+    }
+    const rebuilt = heads.document?.rebuilt;
+    if (rebuilt) {
+      problems.push(
+        `${AUDIT_HEADS_FILE} was rebuilt at ${rebuilt.at} from the log as it then was (${rebuilt.reason}): records cut off before then cannot be detected`,
+      );
     }
     for (const [name, head] of expected) {
       if (partition !== undefined && name !== partition) continue;

@@ -216,6 +216,27 @@ describe('JSON Lines audit log', () => {
     ]);
   });
 
+  it('keeps reporting a heads file rebuilt after it was lost, even once the log grows again', async () => {
+    const log = new JsonlAuditLog({ stateDirectory: state });
+    await log.append(entry('incident-a', 1));
+    await log.append(entry('incident-a', 2));
+    const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    await writeFile(file, `${lines[0]}\n`);
+    await rm(join(state, 'audit.heads.json'));
+    const fresh = await loadFreshModule();
+    const restarted = new fresh.JsonlAuditLog({ stateDirectory: state });
+
+    await restarted.append(entry('incident-b', 1));
+
+    const result = await restarted.verify();
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      expect.stringMatching(
+        /^audit\.heads\.json was rebuilt at .* from the log as it then was \(audit\.heads\.json is missing\): records cut off before then cannot be detected$/,
+      ),
+    ]);
+  });
+
   it('reports a line that is no longer a record', async () => {
     const log = new JsonlAuditLog({ stateDirectory: state });
     await log.append(entry('incident-a', 1));
