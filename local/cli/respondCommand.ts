@@ -93,7 +93,12 @@ export async function respondCommand(
 
   const instanceId = incidentInstanceId(incident.name);
   const existing = await responder.host.getStatus(instanceId);
-  const restarted = existing?.runtimeStatus === 'Failed';
+  // A failed response, or a finished dry run answered now for real, gets a new execution.
+  const wasDryRun =
+    existing?.runtimeStatus === 'Completed' &&
+    (existing.input as Partial<RespondToIncidentInput> | undefined)?.settings?.dryRun === true &&
+    !responder.configuration.response.dryRun;
+  const restarted = existing?.runtimeStatus === 'Failed' || wasDryRun;
   const alreadyStarted = existing !== undefined && !restarted;
   if (!alreadyStarted) {
     const input: RespondToIncidentInput = {
@@ -139,7 +144,7 @@ export async function respondCommand(
     if (restarted)
       print(
         env,
-        `The previous response to incident ${incident.number} failed; a new one was started.\n`,
+        `The previous response to incident ${incident.number} ${wasDryRun ? 'was a dry run' : 'failed'}; a new one was started.\n`,
       );
     for (const decision of decisions) print(env, decision.message);
     print(env, presentReport(result));

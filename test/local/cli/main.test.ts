@@ -95,6 +95,25 @@ describe('c2-responder command line', () => {
     });
   });
 
+  it('answers for real an incident whose earlier response was a dry run', async () => {
+    const approve = ['respond', MALICIOUS, '--approve-as', 'soc.analyst@contoso.com', '--json'];
+    await run([...approve, '--dry-run']);
+
+    const real = await run(approve, 6);
+
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({
+      restarted: true,
+      alreadyStarted: false,
+      outcome: 'blocked',
+      dryRun: false,
+    });
+    const blocks = await run(['blocks', '--json'], 7);
+    expect(
+      (JSON.parse(blocks.stdout) as { rule: { name: string } }[]).map((b) => b.rule.name),
+    ).toEqual(['c2r-deny-178.16.52.203-1889', 'c2r-deny-178.16.52.203-1889']);
+  });
+
   it('reports the existing instance instead of starting a second one', async () => {
     await run(['respond', MALICIOUS, '--json']);
 
