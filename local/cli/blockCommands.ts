@@ -28,8 +28,11 @@ export interface ExpireOptions extends StateOptions {
   readonly json?: boolean;
 }
 
+/** Prints the result; a removal the kill switch refused exits 2, like any refused unblock. */
 function present(env: CommandEnvironment, result: LiftResult, json: boolean | undefined): void {
-  if (json) return printJson(env, result);
+  if (json) printJson(env, result);
+  if (result.outcome === 'refused') throw new CommandError(result.message, 2);
+  if (json) return;
   print(env, result.message);
   if (result.rules.length > 0) {
     print(

@@ -38,7 +38,7 @@ async function cli(
   });
   await main([...argv, '--state', 'state'], {
     stdout,
-    stderr: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    stderr: stdout,
     environment: settings,
     workingDirectory,
     clock,

@@ -208,8 +208,10 @@ describe('the kill switch', () => {
       C2R_KILL_SWITCH: 'true',
     });
 
-    expect(unblock.stdout).toContain(`${KILL_SWITCH_REFUSAL} 2 rule(s) were left in place.`);
-    expect(expiry.stdout).toContain(`${KILL_SWITCH_REFUSAL} 2 rule(s) were left in place.`);
+    // A refusal is one line on stderr and exit 2, like any refused unblock.
+    expect([unblock.code, expiry.code]).toEqual([2, 2]);
+    expect(unblock.stderr).toContain(`${KILL_SWITCH_REFUSAL} 2 rule(s) were left in place.`);
+    expect(expiry.stderr).toContain(`${KILL_SWITCH_REFUSAL} 2 rule(s) were left in place.`);
     expect(await ourBlocks()).toHaveLength(2);
     const refused = (await audit()).filter(
       (r) =>
