@@ -20,7 +20,14 @@ export interface AuditOptions extends StateOptions {
 
 /** An incident by its GUID, or by its number as the Sentinel portal shows it. */
 async function recordsOf(audit: AuditLog, incident: string | undefined): Promise<AuditRecord[]> {
-  if (incident === undefined || !/^\d+$/.test(incident)) return allRecords(audit, incident);
+  if (incident === undefined) return allRecords(audit, undefined);
+  // A GUID is matched whatever its case, as Sentinel treats it.
+  if (!/^\d+$/.test(incident)) {
+    const wanted = incident.toLowerCase();
+    return (await allRecords(audit, undefined)).filter(
+      (record) => record.incidentId?.toLowerCase() === wanted,
+    );
+  }
 
   const number = Number(incident);
   const records = await allRecords(audit, undefined);

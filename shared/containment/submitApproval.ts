@@ -13,7 +13,11 @@ interface AwaitingStatus {
   /** Set when an approval must say why (a compromised legitimate host); see containIndicator. */
   readonly approvalNote?: string;
   readonly incidents?: readonly { readonly name: string; readonly number: number }[];
+  readonly outcome?: string;
 }
+
+/** The outcomes a containment ends with when its deadline passed without a decision. */
+const TIMED_OUT = ['escalated', 'left-open'];
 
 export type SubmissionRefusal = 'unknown-instance' | 'not-awaiting' | 'expired' | 'refused';
 
@@ -88,6 +92,13 @@ function judge(
     };
   }
   const running = runtimeStatus === 'Running' || runtimeStatus === 'Pending';
+  if (!running && TIMED_OUT.includes(custom.outcome ?? '') && custom.deadline) {
+    return {
+      accepted: false,
+      code: 'expired',
+      message: `The approval deadline passed at ${custom.deadline} without a decision; the timeout policy applied (${custom.outcome}) and nothing was blocked.`,
+    };
+  }
   if (!running || custom.stage !== 'awaiting-approval' || !custom.plan?.hash || !custom.deadline) {
     return {
       accepted: false,

@@ -381,6 +381,12 @@ describe('c2-responder audit and approve answers', () => {
       '--json',
     ]);
     const other = await run(['audit', '--incident', '4128', '--json']);
+    const upperCase = await run([
+      'audit',
+      '--incident',
+      'E7019832-F5B4-4B78-B528-9929BF0EC839',
+      '--json',
+    ]);
 
     const records = (text: string) =>
       (JSON.parse(text) as { records: { incidentNumber?: number; action: string }[] }).records;
@@ -390,6 +396,8 @@ describe('c2-responder audit and approve answers', () => {
     );
     expect(records(byNumber.stdout).map((r) => r.action)).toContain('verdict.reached');
     expect(records(other.stdout)).toEqual([]);
+    expect(records(upperCase.stdout)).toEqual(records(byGuid.stdout));
+    expect(records(byGuid.stdout).length).toBeGreaterThan(0);
   });
 
   it('prints a refused decision as JSON with --json and still exits 2', async () => {
