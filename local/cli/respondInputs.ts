@@ -40,6 +40,16 @@ export async function checkRespondInputs(
     nsgsDirectory: at(options.nsgs) || BUNDLED.nsgs,
   };
 
+  // The same words as `config check`: a response that can never be approved, or never block, is
+  // refused before it starts.
+  if (configuration.response.approvers.length === 0) {
+    throw new CommandError(
+      'C2R_APPROVERS: no approver is configured, so no block can ever be approved',
+    );
+  }
+  if (configuration.response.nsgIds.length === 0) {
+    throw new CommandError('C2R_NSG_IDS: no target NSG is configured, so nothing can be blocked');
+  }
   await checkDirectory('--logs', inputs.logsDirectory);
   await checkDirectory('--nsgs', inputs.nsgsDirectory);
   await checkFeed(inputs.iocsFile, configuration.response.allowlist);

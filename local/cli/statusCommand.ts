@@ -39,7 +39,7 @@ export async function statusCommand(
         status.runtimeStatus,
         custom.stage ?? '',
         custom.verdict ?? '',
-        custom.outcome ?? '',
+        `${custom.outcome ?? ''}${(status.input as { settings?: { dryRun?: boolean } } | undefined)?.settings?.dryRun ? ' (dry run)' : ''}`,
         status.lastUpdatedTime,
       ];
     });

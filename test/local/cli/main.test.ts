@@ -32,14 +32,18 @@ afterEach(async () => {
 });
 
 /** Runs the command line, by default a few minutes after the lab incident was created. */
-async function run(argv: readonly string[], minutesAfterCreation = 5) {
+async function run(
+  argv: readonly string[],
+  minutesAfterCreation = 5,
+  environment: Record<string, string> = {},
+) {
   const stdout = new Capture();
   const stderr = new Capture();
   const clock = clockAfterCreation(await labIncident('malicious'), minutesAfterCreation);
   const code = await main(argv, {
     stdout,
     stderr,
-    environment: {},
+    environment,
     workingDirectory,
     clock,
   });
@@ -200,6 +204,16 @@ async function expectRefusedBeforeStarting(
 }
 
 describe('c2-responder respond refuses bad inputs before starting anything', () => {
+  it('refuses to start when no approver is configured, in the words of config check', async () => {
+    const result = await run(['respond', MALICIOUS], 5, { C2R_APPROVERS: '' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'c2-responder: C2R_APPROVERS: no approver is configured, so no block can ever be approved\n',
+    );
+    await expect(stat(join(workingDirectory, '.c2-responder'))).rejects.toThrow();
+  });
+
   it('names an indicator feed that does not exist', async () => {
     const result = await run(['respond', MALICIOUS, '--iocs', 'missing-feed.json']);
 
