@@ -98,7 +98,15 @@ export async function respondCommand(
     existing?.runtimeStatus === 'Completed' &&
     (existing.input as Partial<RespondToIncidentInput> | undefined)?.settings?.dryRun === true &&
     !responder.configuration.response.dryRun;
-  const restarted = existing?.runtimeStatus === 'Failed' || wasDryRun;
+  // Likewise a response the kill switch stopped, once the switch is off again.
+  const wasStopped =
+    existing?.runtimeStatus === 'Completed' &&
+    !responder.configuration.response.killSwitch &&
+    (
+      (existing.output as { containments?: readonly { summary?: string }[] } | undefined)
+        ?.containments ?? []
+    ).some((result) => result.summary?.startsWith(KILL_SWITCH_REFUSAL) === true);
+  const restarted = existing?.runtimeStatus === 'Failed' || wasDryRun || wasStopped;
   const alreadyStarted = existing !== undefined && !restarted;
   if (!alreadyStarted) {
     const input: RespondToIncidentInput = {
@@ -144,7 +152,7 @@ export async function respondCommand(
     if (restarted)
       print(
         env,
-        `The previous response to incident ${incident.number} ${wasDryRun ? 'was a dry run' : 'failed'}; a new one was started.\n`,
+        `The previous response to incident ${incident.number} ${wasDryRun ? 'was a dry run' : wasStopped ? 'was stopped by the kill switch' : 'failed'}; a new one was started.\n`,
       );
     for (const decision of decisions) print(env, decision.message);
     print(env, presentReport(result));

@@ -118,6 +118,17 @@ describe('c2-responder command line', () => {
     ).toEqual(['c2r-deny-178.16.52.203-1889', 'c2r-deny-178.16.52.203-1889']);
   });
 
+  it('answers again an incident the kill switch stopped, once the switch is off', async () => {
+    const approve = ['respond', MALICIOUS, '--approve-as', 'soc.analyst@contoso.com', '--json'];
+    const stopped = await run(approve, 5, { C2R_KILL_SWITCH: 'true' });
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ outcome: 'left-open' });
+
+    const again = await run(approve, 6);
+
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ restarted: true, outcome: 'blocked' });
+  });
+
   it('reports the existing instance instead of starting a second one', async () => {
     await run(['respond', MALICIOUS, '--json']);
 
