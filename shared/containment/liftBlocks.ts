@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { blockIncidentsOf } from '../domain/blockDescription';
 import { blocksForIndicator, expiredBlocks, type OwnBlock } from '../domain/blockExpiry';
+import type { SecurityRule } from '../domain/securityGroup';
 import type { AuditLog } from '../ports/auditLog';
 import type { Clock } from '../ports/clock';
 import type { NetworkSecurityGroups } from '../ports/networkSecurityGroups';
@@ -110,6 +112,8 @@ async function liftBlocks(
       actor: request.actor,
       action: request.action,
       idempotencyKey: `${request.action}/${attempt}/${key}`,
+      // Found under the first incident that asked for the block, all of them in the details.
+      ...incidentsOf(fields.before),
       ...(request.details ? { details: request.details } : {}),
       ...fields,
     });
@@ -176,4 +180,18 @@ async function liftBlocks(
       ? `${removed} rule(s) removed, ${failed} could not be removed while the NSG stayed busy.`
       : `${removed} rule(s) removed.`,
   };
+}
+
+function incidentsOf(before: unknown): {
+  incidentNumber?: number;
+  details?: Record<string, unknown>;
+} {
+  const rule = before as Partial<SecurityRule> | null | undefined;
+  const numbers =
+    typeof rule?.description === 'string'
+      ? blockIncidentsOf({ description: rule.description })
+      : [];
+  return numbers.length > 0
+    ? { incidentNumber: numbers[0], details: { incidentNumbers: numbers } }
+    : {};
 }

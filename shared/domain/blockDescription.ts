@@ -39,3 +39,17 @@ export function blockExpiryOf(rule: Pick<SecurityRule, 'description'>): string |
   const time = Date.parse(text);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
+
+/**
+ * The incident numbers a rule's description lists (those that fit; `+N more` are not known), so
+ * that lifting a block can be found under the incidents that asked for it.
+ */
+export function blockIncidentsOf(rule: Pick<SecurityRule, 'description'>): number[] {
+  const match = /; incidents? ([\d, ]+)/.exec(rule.description ?? '');
+  if (!match?.[1]) return [];
+
+  return match[1]
+    .split(',')
+    .map((text) => Number(text.trim()))
+    .filter((number) => Number.isInteger(number) && number > 0);
+}

@@ -1,4 +1,5 @@
 import {
+  blockIncidentsOf,
   blockExpiryOf,
   describeBlock,
   MAX_RULE_DESCRIPTION_LENGTH,
@@ -47,5 +48,26 @@ describe('blockExpiryOf', () => {
     expect(blockExpiryOf({ description: 'expires never' })).toBeUndefined();
     expect(blockExpiryOf({ description: 'c2r block x; expires tomorrow' })).toBeUndefined();
     expect(blockExpiryOf({})).toBeUndefined();
+  });
+});
+
+describe('blockIncidentsOf', () => {
+  it('reads back the incident numbers the description lists', () => {
+    const description = describeBlock(
+      '178.16.52.203:1889',
+      [4130, 4127],
+      '2026-12-10T10:00:00.000Z',
+    );
+
+    expect(blockIncidentsOf({ description })).toEqual([4127, 4130]);
+  });
+
+  it('finds none in a description without incidents, or without a description', () => {
+    expect(
+      blockIncidentsOf({
+        description: describeBlock('1.2.3.4:80', [], '2026-12-10T10:00:00.000Z'),
+      }),
+    ).toEqual([]);
+    expect(blockIncidentsOf({})).toEqual([]);
   });
 });
