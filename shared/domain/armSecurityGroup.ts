@@ -5,23 +5,29 @@ import { ValidationError } from './validationError';
 
 const ranges = z.array(z.string()).readonly().optional();
 
+/**
+ * The fields of `securityRules[].properties` the product reads, as ARM returns them; the local NSG
+ * documents validate the same fields while keeping every other one.
+ */
+export const ARM_RULE_PROPERTIES = {
+  priority: z.number().int(),
+  direction: z.enum(['Inbound', 'Outbound']),
+  access: z.enum(['Allow', 'Deny']),
+  protocol: z.enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*']),
+  description: z.string().optional(),
+  sourceAddressPrefix: z.string().optional(),
+  sourceAddressPrefixes: ranges,
+  sourcePortRange: z.string().optional(),
+  sourcePortRanges: ranges,
+  destinationAddressPrefix: z.string().optional(),
+  destinationAddressPrefixes: ranges,
+  destinationPortRange: z.string().optional(),
+  destinationPortRanges: ranges,
+};
+
 const armSecurityRule = z.object({
   name: z.string().min(1),
-  properties: z.object({
-    priority: z.number().int(),
-    direction: z.enum(['Inbound', 'Outbound']),
-    access: z.enum(['Allow', 'Deny']),
-    protocol: z.enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*']),
-    description: z.string().optional(),
-    sourceAddressPrefix: z.string().optional(),
-    sourceAddressPrefixes: ranges,
-    sourcePortRange: z.string().optional(),
-    sourcePortRanges: ranges,
-    destinationAddressPrefix: z.string().optional(),
-    destinationAddressPrefixes: ranges,
-    destinationPortRange: z.string().optional(),
-    destinationPortRanges: ranges,
-  }),
+  properties: z.object(ARM_RULE_PROPERTIES),
 });
 
 const armSecurityGroup = z.object({

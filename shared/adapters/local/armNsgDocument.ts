@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { ARM_RULE_PROPERTIES } from '../../domain/armSecurityGroup';
 import type { SecurityRule } from '../../domain/securityGroup';
 import { ValidationError } from '../../domain/validationError';
 
@@ -15,21 +16,7 @@ const armRuleSchema = z.looseObject({
   id: z.string().optional(),
   etag: z.string().optional(),
   type: z.string().optional(),
-  properties: z.looseObject({
-    priority: z.number().int(),
-    direction: z.enum(['Inbound', 'Outbound']),
-    access: z.enum(['Allow', 'Deny']),
-    protocol: z.enum(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*']),
-    description: z.string().optional(),
-    sourceAddressPrefix: z.string().optional(),
-    sourceAddressPrefixes: z.array(z.string()).optional(),
-    sourcePortRange: z.string().optional(),
-    sourcePortRanges: z.array(z.string()).optional(),
-    destinationAddressPrefix: z.string().optional(),
-    destinationAddressPrefixes: z.array(z.string()).optional(),
-    destinationPortRange: z.string().optional(),
-    destinationPortRanges: z.array(z.string()).optional(),
-  }),
+  properties: z.looseObject(ARM_RULE_PROPERTIES),
 });
 
 const armNsgSchema = z.looseObject({
