@@ -1,5 +1,6 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 
+import type { AuditContext } from '../activities/auditContext';
 import { COMMENT_ON_INCIDENT, type CommentOnIncidentInput } from '../activities/commentOnIncident';
 import {
   JOIN_CONTAINMENT,
@@ -168,19 +169,21 @@ export function* respondToIncident(
       findings: verdict.findings,
     },
   });
+  /** For the records the comment and update activities write about their own changes. */
+  const activityAudit = (step: string): AuditContext => ({
+    ...auditIds,
+    partition: input.incidentName,
+    actor: ACTOR,
+    instanceId,
+    idempotencyKey: `${execution}/${step}`,
+  });
   const comment = (key: string, html: string) =>
     context.df.callActivityWithRetry(COMMENT_ON_INCIDENT, transientRetry, {
       incidentArmId: incident.armId,
       commentId: commentId(instanceId, key),
       html,
       dryRun: settings.dryRun,
-      audit: {
-        ...auditIds,
-        partition: input.incidentName,
-        actor: ACTOR,
-        instanceId,
-        idempotencyKey: `${execution}/comment/${key}`,
-      },
+      audit: activityAudit(`comment/${key}`),
     } satisfies CommentOnIncidentInput);
   const update = (key: string, change: UpdateIncidentInput['change'], reason: string) =>
     context.df.callActivityWithRetry(UPDATE_INCIDENT, transientRetry, {
@@ -188,13 +191,7 @@ export function* respondToIncident(
       change,
       reason,
       dryRun: settings.dryRun,
-      audit: {
-        ...auditIds,
-        partition: input.incidentName,
-        actor: ACTOR,
-        instanceId,
-        idempotencyKey: `${execution}/update/${key}`,
-      },
+      audit: activityAudit(`update/${key}`),
     } satisfies UpdateIncidentInput);
 
   yield comment(
