@@ -1,5 +1,6 @@
 import { incidentReport } from '../../shared/containment/incidentReport';
 import { submitApproval, type SubmissionResult } from '../../shared/containment/submitApproval';
+import type { ContainmentStatus } from '../../shared/domain/containment';
 import type { LocalResponder } from '../localResponder';
 import {
   CommandError,
@@ -18,13 +19,8 @@ export interface ApproveOptions extends StateOptions {
   readonly json?: boolean;
 }
 
-interface ContainmentCustomStatus {
-  readonly stage?: string;
-  readonly indicator?: string;
-  readonly plan?: { readonly hash: string };
-  readonly outcome?: string;
-  readonly incidents?: readonly { readonly name: string; readonly number: number }[];
-}
+/** What a containment's status says; read before and after a decision. */
+type ContainmentCustomStatus = Partial<ContainmentStatus>;
 
 /**
  * Decides on the plan a containment shows now, as the named analyst. The same checks and audit

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
 import { decideApproval, type ApprovalDecision } from '../domain/approval';
-import { APPROVAL_DECISION_EVENT } from '../domain/containment';
+import { APPROVAL_DECISION_EVENT, type ContainmentStatus } from '../domain/containment';
 import type { AuditLog } from '../ports/auditLog';
 import type { OrchestrationClient } from '../ports/orchestrationClient';
 
 /** What a containment awaiting approval shows in its custom status. */
-interface AwaitingStatus {
-  readonly stage?: string;
-  readonly plan?: { readonly hash?: string };
-  readonly deadline?: string;
-  /** Set when an approval must say why (a compromised legitimate host); see containIndicator. */
-  readonly approvalNote?: string;
-  readonly incidents?: readonly { readonly name: string; readonly number: number }[];
-  readonly outcome?: string;
-}
+type AwaitingStatus = Partial<ContainmentStatus>;
 
 /** The outcomes a containment ends with when its deadline passed without a decision. */
 const TIMED_OUT = ['escalated', 'left-open'];
