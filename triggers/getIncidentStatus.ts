@@ -14,6 +14,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `GET /api/incidents/{incidentId}`: where the response to an incident stands, combined from its
  * own instance and the containments it handed its indicators to (plan, deadline, approval link).
  * Only the product's own links appear; the Durable management links carry the system key.
+ * It overlaps shared/containment/incidentReport.ts, which the command line shows; answering with
+ * that one report (and its findings) is left to (#4).
  */
 export function getIncidentStatus(dependencies: TriggerDependencies): HttpHandler {
   const { configuration } = dependencies;
